@@ -1,0 +1,166 @@
+// Package cashfin is a Go client for the Cashfin Business API.
+//
+// A Client holds the API's base URL and your client secret, and exposes one service per
+// resource:
+//
+//	client, err := cashfin.NewClient("") // reads CASHFIN_CLIENT_SECRET
+//	contact, err := client.Contacts.Create(ctx, &cashfin.ContactCreateParams{Name: "Jane Wanjiku"})
+//
+// Every call takes a context, retries what is safe to retry (creates carry an Idempotency-Key, so
+// they are safe too), and returns an *APIError matching one of the Err sentinels when the API says
+// no. Package cashfintest is a faithful local fake of the API to test against.
+//
+// See https://docs.cashfin.africa for the API itself.
+package cashfin
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/time/rate"
+
+	"github.com/cashfin-go/cashfin/internal/transport"
+)
+
+const (
+	// DefaultBaseURL is the production API: Cashfin has no sandbox.
+	DefaultBaseURL = "https://api.cashfin.africa"
+	// DefaultMaxRetries is how many times a failed request is retried: 3 attempts in all.
+	DefaultMaxRetries = 2
+	// DefaultTimeout is the time limit of each attempt.
+	DefaultTimeout = 30 * time.Second
+	// Version is this SDK's version, sent in the User-Agent header.
+	Version = "0.1.0"
+)
+
+// Environment variables read by NewClient.
+const (
+	EnvClientSecret = "CASHFIN_CLIENT_SECRET"
+	EnvBaseURL      = "CASHFIN_BASE_URL"
+)
+
+// Client is a Cashfin Business API client. It is safe for concurrent use by many goroutines;
+// create one and share it.
+type Client struct {
+	// Contacts is the people directory of your business.
+	Contacts *ContactsService
+
+	t *transport.Transport
+}
+
+// NewClient returns a client authenticated by secret, the "cs_..." client secret of your
+// integration. An empty secret falls back to the CASHFIN_CLIENT_SECRET environment variable. The
+// base URL is WithBaseURL, else CASHFIN_BASE_URL, else DefaultBaseURL.
+//
+// NewClient fails on a missing secret, a secret holding white space or control characters (a
+// pasted newline, a "Bearer " prefix), an invalid base URL, or an option that rejects its argument.
+// The secret never appears in an error, a log record or a formatted value.
+func NewClient(secret string, opts ...Option) (*Client, error) {
+	cfg := defaultConfig()
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if secret == "" {
+		secret = os.Getenv(EnvClientSecret)
+	}
+	if err := checkSecret(secret); err != nil {
+		return nil, err
+	}
+	cfg.secret = secret
+
+	rawBase, fromEnv := cfg.baseURL, false
+	if rawBase == "" {
+		rawBase, fromEnv = os.Getenv(EnvBaseURL), true
+	}
+	if rawBase == "" {
+		rawBase = DefaultBaseURL
+	}
+	base, basePath, err := parseBaseURL(rawBase)
+	if err != nil {
+		if fromEnv {
+			return nil, fmt.Errorf("%w (from %s)", err, EnvBaseURL)
+		}
+		return nil, err
+	}
+
+	tc := transport.Config{
+		BaseURL:      base,
+		Secret:       cfg.secret,
+		UserAgent:    userAgent(cfg.userAgent),
+		HTTPClient:   cfg.httpClient,
+		Timeout:      cfg.timeout,
+		MaxRetries:   cfg.maxRetries,
+		RetryWaitMin: cfg.waitMin,
+		RetryWaitMax: cfg.waitMax,
+		Logger:       cfg.logger,
+	}
+	if tc.Timeout == 0 && (cfg.httpClient == nil || cfg.httpClient.Timeout == 0) {
+		tc.Timeout = DefaultTimeout
+	}
+	if cfg.rateLimit > 0 {
+		// A burst of one spaces requests evenly, so no one-second window sees more than the limit.
+		tc.Limiter = rate.NewLimiter(rate.Limit(cfg.rateLimit), 1)
+	}
+	c := &Client{t: transport.New(tc, basePath)}
+	c.Contacts = &ContactsService{client: c}
+	return c, nil
+}
+
+// checkSecret rejects a missing secret and one that cannot be a header value as it stands.
+func checkSecret(secret string) error {
+	if secret == "" {
+		return fmt.Errorf("cashfin: no client secret: pass one to NewClient or set %s", EnvClientSecret)
+	}
+	if !utf8.ValidString(secret) {
+		return errors.New("cashfin: the client secret is not valid UTF-8")
+	}
+	for _, r := range secret {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			return errors.New("cashfin: the client secret contains white space or control characters " +
+				`(a pasted newline, or a "Bearer " prefix?): pass the raw "cs_..." secret`)
+		}
+	}
+	return nil
+}
+
+// parseBaseURL checks an absolute http(s) URL and returns it without a trailing slash, and its
+// path prefix.
+func parseBaseURL(raw string) (base, path string, err error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return "", "", fmt.Errorf("cashfin: invalid base URL: %w", errors.Unwrap(err))
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "", "", fmt.Errorf("cashfin: invalid base URL %q: want an absolute http or https URL", redactURL(raw))
+	case u.Host == "":
+		return "", "", fmt.Errorf("cashfin: invalid base URL %q: no host", redactURL(raw))
+	case u.User != nil:
+		return "", "", errors.New("cashfin: invalid base URL: it must not hold credentials")
+	case u.RawQuery != "" || u.Fragment != "":
+		return "", "", fmt.Errorf("cashfin: invalid base URL %q: it must not have a query or fragment", redactURL(raw))
+	}
+	path = strings.TrimRight(u.EscapedPath(), "/")
+	return u.Scheme + "://" + u.Host + path, path, nil
+}
+
+// userAgent is "cashfin-go/<Version> (go1.x; os/arch)", then the caller's product, if any.
+func userAgent(product string) string {
+	ua := "cashfin-go/" + Version + " (" + runtime.Version() + "; " + runtime.GOOS + "/" + runtime.GOARCH + ")"
+	if product != "" {
+		ua += " " + product
+	}
+	return ua
+}

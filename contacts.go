@@ -1,0 +1,258 @@
+package cashfin
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cashfin-go/cashfin/internal/transport"
+)
+
+// ContactsService creates and reads the contacts of your business: people associated with it
+// (team members, clients, anyone you interact with), as opposed to customers, who have a billing
+// relationship.
+//
+// API docs: https://docs.cashfin.africa/business/contacts
+type ContactsService struct {
+	client *Client
+}
+
+// Contact is a person in your business's directory.
+type Contact struct {
+	ID          string    // "_id": a 24-character hexadecimal ObjectID
+	Name        string    // "name"
+	Email       string    // "email"
+	Phone       string    // "phone"
+	Position    string    // "position": job title or role
+	CompanyName string    // "companyname"
+	Active      *bool     // "active"; nil when the API omits it (list items do)
+	CreatedAt   time.Time // "createdat"; zero when missing, null or ""
+	UpdatedAt   time.Time // "updatedat"; likewise (list items omit it)
+}
+
+// ContactCreateParams are the fields of a new contact. Only Name is required; empty fields are
+// not sent.
+type ContactCreateParams struct {
+	Name        string // required, not blank
+	Email       string
+	Phone       string
+	Position    string
+	CompanyName string
+	// IdempotencyKey makes retries of this create safe: the API creates one contact however many
+	// times a request with the same key arrives. When empty, a random key is generated for the
+	// call and reused by its retries. Set your own (from your record's ID, say) to make re-runs
+	// of a whole job safe too.
+	IdempotencyKey string
+}
+
+// ContactListParams select a page of contacts. The zero value (or nil) is the first page.
+type ContactListParams struct {
+	Page   int    // 1-based; 0 means 1
+	Limit  int    // 1..100; 0 means the API default (10) for List, and 100 for ListPages and ListAll
+	Search string // matches name, email, phone or company name
+}
+
+// Create adds a contact to your business directory.
+//
+// API docs: https://docs.cashfin.africa/business/contacts#create-contact
+func (s *ContactsService) Create(ctx context.Context, params *ContactCreateParams) (*Contact, error) {
+	if params == nil || strings.TrimSpace(params.Name) == "" {
+		return nil, fmt.Errorf("%w: a contact needs a name", ErrInvalidParams)
+	}
+	key := params.IdempotencyKey
+	if key == "" {
+		key = newIdempotencyKey()
+	} else if len(key) > 255 || !printable(key) {
+		return nil, fmt.Errorf("%w: an idempotency key is 1 to 255 printable ASCII characters", ErrInvalidParams)
+	}
+	body, err := json.Marshal(contactCreateBody{
+		Name:        params.Name,
+		Email:       params.Email,
+		Phone:       params.Phone,
+		Position:    params.Position,
+		CompanyName: params.CompanyName,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalidParams, err)
+	}
+	return fetch[Contact, contactJSON](ctx, s.client, &transport.Request{
+		Method:         http.MethodPost,
+		Path:           "/business/contact/create",
+		Body:           body,
+		IdempotencyKey: key,
+	})
+}
+
+// Get fetches one contact, with all its fields, by ID. A contact that does not exist is an
+// error matching ErrNotFound.
+//
+// API docs: https://docs.cashfin.africa/business/contacts#get-contact-details
+func (s *ContactsService) Get(ctx context.Context, id string) (*Contact, error) {
+	if !isObjectID(id) {
+		return nil, fmt.Errorf("%w: contact ID %q is not 24 hexadecimal characters", ErrInvalidParams, id)
+	}
+	return fetch[Contact, contactJSON](ctx, s.client, &transport.Request{
+		Method: http.MethodGet,
+		Path:   "/business/contact/details/" + id,
+	})
+}
+
+// List fetches one page of contacts, newest first. Use ListPages or ListAll to walk them all.
+//
+// API docs: https://docs.cashfin.africa/business/contacts#list-contacts
+func (s *ContactsService) List(ctx context.Context, params *ContactListParams) (*Page[Contact], error) {
+	p, err := listParams(params, 0)
+	if err != nil {
+		return nil, err
+	}
+	page, _, err := s.page(ctx, p, p.Page)
+	return page, err
+}
+
+// ListPages walks the pages of contacts in order, from params.Page (100 contacts a page unless
+// params.Limit says otherwise), fetching the next page while the loop body works on this one.
+// An error is yielded once and ends the walk; breaking out of the loop stops all work.
+//
+//	for page, err := range client.Contacts.ListPages(ctx, nil) { ... }
+func (s *ContactsService) ListPages(ctx context.Context, params *ContactListParams) iter.Seq2[*Page[Contact], error] {
+	p, err := listParams(params, 100)
+	if err != nil {
+		return func(yield func(*Page[Contact], error) bool) { yield(nil, err) }
+	}
+	return iteratePages(ctx, p.Page, p.Limit, func(ctx context.Context, n int) (*Page[Contact], bool, error) {
+		return s.page(ctx, p, n)
+	})
+}
+
+// ListAll walks every contact (matching params.Search, if set) in list order, as ListPages does.
+//
+//	for contact, err := range client.Contacts.ListAll(ctx, nil) { ... }
+func (s *ContactsService) ListAll(ctx context.Context, params *ContactListParams) iter.Seq2[Contact, error] {
+	return iterateItems(s.ListPages(ctx, params))
+}
+
+// page fetches page n of the list p describes.
+func (s *ContactsService) page(ctx context.Context, p ContactListParams, n int) (*Page[Contact], bool, error) {
+	q := make(url.Values, 3)
+	q.Set("page", strconv.Itoa(n))
+	if p.Limit > 0 {
+		q.Set("limit", strconv.Itoa(p.Limit))
+	}
+	if p.Search != "" {
+		q.Set("search", p.Search)
+	}
+	return fetchPage[Contact, contactJSON](ctx, s.client, &transport.Request{
+		Method: http.MethodGet,
+		Path:   "/business/contact/list",
+		Query:  q.Encode(),
+	})
+}
+
+// listParams checks params and returns a copy with the defaults filled in: page 1, and
+// defaultLimit when Limit is 0.
+func listParams(params *ContactListParams, defaultLimit int) (ContactListParams, error) {
+	var p ContactListParams
+	if params != nil {
+		p = *params
+	}
+	switch {
+	case p.Page < 0:
+		return p, fmt.Errorf("%w: page %d is negative", ErrInvalidParams, p.Page)
+	case p.Limit < 0 || p.Limit > 100:
+		return p, fmt.Errorf("%w: limit %d is not between 1 and 100", ErrInvalidParams, p.Limit)
+	}
+	if p.Page == 0 {
+		p.Page = 1
+	}
+	if p.Limit == 0 {
+		p.Limit = defaultLimit
+	}
+	return p, nil
+}
+
+// contactCreateBody is the JSON body of a create: only the non-empty fields.
+type contactCreateBody struct {
+	Name        string `json:"name"`
+	Email       string `json:"email,omitempty"`
+	Phone       string `json:"phone,omitempty"`
+	Position    string `json:"position,omitempty"`
+	CompanyName string `json:"companyname,omitempty"`
+}
+
+// contactJSON is a contact as the API sends it.
+type contactJSON struct {
+	ID          string    `json:"_id"`
+	Name        string    `json:"name"`
+	Email       string    `json:"email"`
+	Phone       string    `json:"phone"`
+	Position    string    `json:"position"`
+	CompanyName string    `json:"companyname"`
+	Active      *bool     `json:"active"`
+	CreatedAt   timestamp `json:"createdat"`
+	UpdatedAt   timestamp `json:"updatedat"`
+}
+
+func (w contactJSON) value() Contact {
+	return Contact{
+		ID:          w.ID,
+		Name:        w.Name,
+		Email:       w.Email,
+		Phone:       w.Phone,
+		Position:    w.Position,
+		CompanyName: w.CompanyName,
+		Active:      w.Active,
+		CreatedAt:   time.Time(w.CreatedAt),
+		UpdatedAt:   time.Time(w.UpdatedAt),
+	}
+}
+
+// UnmarshalJSON decodes a contact in the API's form ("_id", "companyname", "createdat", ...),
+// reading a missing, null or "" timestamp as the zero time.
+func (c *Contact) UnmarshalJSON(data []byte) error {
+	var w contactJSON
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	*c = w.value()
+	return nil
+}
+
+// MarshalJSON encodes a contact in the API's form, leaving out empty fields and zero times.
+func (c Contact) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		ID          string `json:"_id,omitempty"`
+		Name        string `json:"name"`
+		Email       string `json:"email,omitempty"`
+		Phone       string `json:"phone,omitempty"`
+		Position    string `json:"position,omitempty"`
+		CompanyName string `json:"companyname,omitempty"`
+		Active      *bool  `json:"active,omitempty"`
+		CreatedAt   string `json:"createdat,omitempty"`
+		UpdatedAt   string `json:"updatedat,omitempty"`
+	}{c.ID, c.Name, c.Email, c.Phone, c.Position, c.CompanyName, c.Active,
+		formatTime(c.CreatedAt), formatTime(c.UpdatedAt)})
+}
+
+// isObjectID reports whether id is a MongoDB ObjectID: 24 hexadecimal characters.
+func isObjectID(id string) bool {
+	if len(id) != 24 {
+		return false
+	}
+	_, err := hex.DecodeString(id)
+	return err == nil
+}
+
+// newIdempotencyKey returns 128 random bits, hex-encoded.
+func newIdempotencyKey() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read does not fail on supported platforms
+	return hex.EncodeToString(b[:])
+}

@@ -1,0 +1,231 @@
+// Package envelope decodes the response envelope that every Cashfin Business API endpoint answers
+// with:
+//
+//	{"success": true,  "message": "...", "data": ..., "pagination"|"meta": {...}}
+//	{"success": false, "error": "...", "errors": {"field": "why"}, "message": "...", "retry_after": 30}
+//
+// It is tolerant of the variants the API documentation shows: the page block may be named
+// "pagination" or "meta", any of the failure fields may be missing, and unknown fields are ignored.
+// It knows JSON, not HTTP and not resources.
+package envelope
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ErrNotEnvelope reports a body that is not a Cashfin envelope: not JSON, not an object, no boolean
+// "success", or a "data" that does not decode into the expected type.
+var ErrNotEnvelope = errors.New("response is not a cashfin envelope")
+
+// PageInfo is the page block of a list response.
+type PageInfo struct {
+	Total int `json:"total"`
+	Page  int `json:"page"`
+	Limit int `json:"limit"`
+	Pages int `json:"pages"`
+}
+
+// Failure is what a success:false envelope says.
+type Failure struct {
+	Message    string            // "error", else "message"; "" when neither is there
+	Fields     map[string]string // "errors", if any
+	RetryAfter time.Duration     // "retry_after" in seconds, if any
+}
+
+// body is the whole envelope with a typed data field. The failure fields are kept raw: they are
+// read only when success is false, and their shapes vary.
+type body[D any] struct {
+	Success    *bool           `json:"success"`
+	Data       D               `json:"data"`
+	Pagination *PageInfo       `json:"pagination"`
+	Meta       *PageInfo       `json:"meta"`
+	Error      json.RawMessage `json:"error"`
+	Errors     json.RawMessage `json:"errors"`
+	Message    json.RawMessage `json:"message"`
+	RetryAfter json.RawMessage `json:"retry_after"`
+}
+
+// failureBody is the envelope without data, for bodies whose data does not fit the expected type.
+type failureBody struct {
+	Success    *bool           `json:"success"`
+	Error      json.RawMessage `json:"error"`
+	Errors     json.RawMessage `json:"errors"`
+	Message    json.RawMessage `json:"message"`
+	RetryAfter json.RawMessage `json:"retry_after"`
+}
+
+// Decode decodes raw into *dst (the envelope's data) and returns the page block, if any.
+//
+// It returns a non-nil *Failure (and a nil error) for a well-formed success:false envelope, and
+// an error wrapping ErrNotEnvelope for anything that is not an envelope.
+func Decode[D any](raw []byte, dst *D) (*PageInfo, *Failure, error) {
+	var b body[D]
+	if err := json.Unmarshal(raw, &b); err != nil {
+		// The data may not fit D in a failure envelope ("data": "" or a string): try without it.
+		if f, ok := DecodeFailure(raw); ok {
+			return nil, f, nil
+		}
+		return nil, nil, notEnvelope(err)
+	}
+	if b.Success == nil {
+		return nil, nil, notEnvelope(errors.New(`no boolean "success" field`))
+	}
+	if !*b.Success {
+		return nil, failure(b.Error, b.Errors, b.Message, b.RetryAfter), nil
+	}
+	*dst = b.Data
+	if b.Pagination != nil {
+		return b.Pagination, nil, nil
+	}
+	return b.Meta, nil, nil
+}
+
+// DecodeFailure reads the failure fields of raw. ok is false when raw is not an envelope with
+// success:false (a gateway's HTML page, say).
+func DecodeFailure(raw []byte) (f *Failure, ok bool) {
+	var b failureBody
+	if err := json.Unmarshal(raw, &b); err != nil || b.Success == nil || *b.Success {
+		return nil, false
+	}
+	return failure(b.Error, b.Errors, b.Message, b.RetryAfter), true
+}
+
+// RetryAfter reads the "retry_after" field (seconds) of a JSON body, whatever else it holds.
+func RetryAfter(raw []byte) (time.Duration, bool) {
+	if !bytes.Contains(raw, []byte(`"retry_after"`)) {
+		return 0, false
+	}
+	var b struct {
+		RetryAfter json.RawMessage `json:"retry_after"`
+	}
+	if json.Unmarshal(raw, &b) != nil {
+		return 0, false
+	}
+	d := seconds(b.RetryAfter)
+	return d, d > 0
+}
+
+func notEnvelope(cause error) error {
+	return &decodeError{cause: cause}
+}
+
+type decodeError struct{ cause error }
+
+func (e *decodeError) Error() string        { return ErrNotEnvelope.Error() + ": " + e.cause.Error() }
+func (e *decodeError) Is(target error) bool { return target == ErrNotEnvelope }
+func (e *decodeError) Unwrap() error        { return e.cause }
+
+func failure(errField, errorsField, message, retryAfter json.RawMessage) *Failure {
+	f := &Failure{
+		Message:    text(errField),
+		Fields:     fields(errorsField),
+		RetryAfter: seconds(retryAfter),
+	}
+	if f.Message == "" {
+		f.Message = text(message)
+	}
+	return f
+}
+
+// text renders a JSON value as a message: a string as itself, an object by its "message" or
+// "error" member, null as "", anything else as compact JSON.
+func text(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(raw, &obj) == nil {
+		for _, k := range []string{"message", "error"} {
+			if m := text(obj[k]); m != "" {
+				return m
+			}
+		}
+	}
+	var list []json.RawMessage
+	if json.Unmarshal(raw, &list) == nil {
+		parts := make([]string, 0, len(list))
+		for _, item := range list {
+			if m := text(item); m != "" {
+				parts = append(parts, m)
+			}
+		}
+		return strings.Join(parts, "; ")
+	}
+	var buf bytes.Buffer
+	if json.Compact(&buf, raw) == nil {
+		return buf.String()
+	}
+	return string(raw)
+}
+
+// fields reads "errors": {"field": "why"}, also accepting {"field": ["why", ...]} and
+// [{"field": "f", "message": "why"}, ...].
+func fields(raw json.RawMessage) map[string]string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	out := map[string]string{}
+	var obj map[string]json.RawMessage
+	var list []map[string]json.RawMessage
+	switch {
+	case json.Unmarshal(raw, &obj) == nil:
+		for k, v := range obj {
+			out[k] = text(v)
+		}
+	case json.Unmarshal(raw, &list) == nil:
+		for i, item := range list {
+			name := text(item["field"])
+			if name == "" {
+				name = strconv.Itoa(i)
+			}
+			msg := text(item["message"])
+			if msg == "" {
+				msg = text(item["error"])
+			}
+			out[name] = msg
+		}
+	default:
+		if m := text(raw); m != "" {
+			out[""] = m
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// seconds reads a number of seconds given as a JSON number or numeric string.
+func seconds(raw json.RawMessage) time.Duration {
+	raw = bytes.Trim(bytes.TrimSpace(raw), `"`)
+	if len(raw) == 0 {
+		return 0
+	}
+	f, err := strconv.ParseFloat(string(raw), 64)
+	if err != nil || f <= 0 || f > 1e6 {
+		return 0
+	}
+	return time.Duration(f * float64(time.Second))
+}
+
+// SortedKeys returns the keys of m in order, for stable messages.
+func SortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,176 @@
+package transport
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cashfin-go/cashfin/internal/envelope"
+)
+
+// policy decides, after each attempt, whether to try again and how long to wait first.
+type policy struct {
+	maxRetries       int
+	waitMin, waitMax time.Duration
+	logger           *slog.Logger
+}
+
+// check is retryablehttp's CheckRetry. Unlike retryablehttp's split between CheckRetry and
+// Backoff, it both decides and waits: only here are the context (for its deadline), the response
+// (for Retry-After) and the call's attempt count all visible. It:
+//   - retries connection errors (not TLS certificate errors, unknown hosts or oversized bodies) and
+//     408, 429, 500, 502, 503 and 504, at most maxRetries times;
+//   - waits an exponential backoff with jitter, or the server's Retry-After when that is within
+//     waitMax, and gives up at once (handing back the response) when Retry-After is longer;
+//   - gives up at once when the context's deadline would pass before the next attempt starts;
+//   - logs one Debug record per attempt.
+func (p *policy) check(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	st, _ := ctx.Value(attemptKey{}).(*attempt)
+	if st == nil { // not a call made by Transport.Do
+		return false, nil
+	}
+	retry, wait := p.decide(ctx, st.n, resp, err)
+	if retry {
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= wait {
+			retry, st.abandoned = false, true
+		}
+	}
+	p.log(ctx, st, resp, err, retry, wait)
+	if !retry {
+		return false, nil
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return false, ctx.Err()
+	case <-timer.C:
+		return true, nil
+	}
+}
+
+// decide says whether attempt n (1-based) should be retried, and after how long.
+func (p *policy) decide(ctx context.Context, n int, resp *http.Response, err error) (bool, time.Duration) {
+	if ctx.Err() != nil || n > p.maxRetries {
+		return false, 0
+	}
+	if err != nil {
+		return retryableError(err), p.backoff(n)
+	}
+	switch resp.StatusCode {
+	case http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
+		http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	default:
+		return false, 0
+	}
+	if ra := retryAfter(resp.Header, bodyBytes(resp), time.Now()); ra > 0 {
+		if ra > p.waitMax {
+			return false, ra // the caller gets the response, with RetryAfter set, at once
+		}
+		return true, ra
+	}
+	return true, p.backoff(n)
+}
+
+// backoff is the wait after attempt n: waitMin doubled for each earlier attempt, capped at
+// waitMax, with "equal jitter" (a random point in its upper half), never under waitMin.
+func (p *policy) backoff(n int) time.Duration {
+	d := p.waitMax
+	if shift := n - 1; shift < 32 {
+		if exp := p.waitMin << shift; exp > 0 && exp < p.waitMax {
+			d = exp
+		}
+	}
+	half := d / 2
+	if half > 0 {
+		d = half + rand.N(half+1)
+	}
+	return max(d, p.waitMin)
+}
+
+// retryableError says whether a transport error may go away on another attempt. (The caller's own
+// context ending is handled before this: decide never retries once ctx.Err() is set, while a
+// per-attempt timeout, which leaves ctx alone, is retried.)
+func retryableError(err error) bool {
+	var (
+		tooLarge   *TooLargeError
+		unknownCA  x509.UnknownAuthorityError
+		hostname   x509.HostnameError
+		invalid    x509.CertificateInvalidError
+		verifyErr  *tls.CertificateVerificationError
+		dnsErr     *net.DNSError
+		headerErr  = "invalid header"
+		schemeErr  = "unsupported protocol scheme"
+		errMessage = err.Error()
+	)
+	switch {
+	case errors.Is(err, context.Canceled):
+		return false
+	case errors.As(err, &tooLarge), errors.As(err, &unknownCA), errors.As(err, &hostname),
+		errors.As(err, &invalid), errors.As(err, &verifyErr):
+		return false
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		return false
+	case strings.Contains(errMessage, headerErr), strings.Contains(errMessage, schemeErr):
+		return false
+	}
+	return true
+}
+
+// retryAfter reads how long the server asks us to wait: the Retry-After header in seconds or as an
+// HTTP date, else the body's "retry_after" in seconds. Garbage and past dates read as 0.
+func retryAfter(h http.Header, body []byte, now time.Time) time.Duration {
+	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
+		if s, err := strconv.ParseInt(v, 10, 64); err == nil {
+			if s > 0 && s < 1e6 {
+				return time.Duration(s) * time.Second
+			}
+			return 0
+		}
+		if t, err := http.ParseTime(v); err == nil {
+			if d := t.Sub(now); d > 0 {
+				return d
+			}
+			return 0
+		}
+	}
+	d, _ := envelope.RetryAfter(body)
+	return d
+}
+
+// log writes one Debug record for the attempt just made. It never records headers, the query or
+// the host: only the method, the path, and what happened.
+func (p *policy) log(ctx context.Context, st *attempt, resp *http.Response, err error, retry bool, wait time.Duration) {
+	if p.logger == nil || !p.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := make([]slog.Attr, 0, 8)
+	attrs = append(attrs,
+		slog.String("method", st.method),
+		slog.String("path", st.path),
+		slog.Int("attempt", st.n),
+		slog.Duration("duration", time.Since(st.start)),
+	)
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	} else {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+		if id := resp.Header.Get("X-Request-Id"); id != "" {
+			attrs = append(attrs, slog.String("request_id", id))
+		}
+	}
+	if retry {
+		attrs = append(attrs, slog.Duration("retry_in", wait))
+	} else if st.abandoned {
+		attrs = append(attrs, slog.String("retry", "abandoned: context deadline comes first"))
+	}
+	p.logger.LogAttrs(ctx, slog.LevelDebug, "cashfin: http attempt", attrs...)
+}

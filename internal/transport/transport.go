@@ -1,0 +1,268 @@
+// Package transport is the one place in the SDK that speaks HTTP. It builds requests (base URL,
+// headers, idempotency key), runs the attempts on go-retryablehttp with the SDK's own retry policy,
+// caps and buffers response bodies, and hands back the raw status, header and body, or a transport
+// error. It knows nothing of resources, envelopes or the typed errors users see.
+package transport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// MaxBodySize is the largest response body the SDK reads into memory.
+const MaxBodySize = 10 << 20
+
+// Limiter paces requests; golang.org/x/time/rate's *Limiter is one.
+type Limiter interface {
+	Wait(ctx context.Context) error
+}
+
+// Config is everything the transport needs, resolved and validated by the caller.
+type Config struct {
+	BaseURL      string        // absolute, without a trailing slash
+	Secret       string        // sent raw in Authorization
+	UserAgent    string        // the full User-Agent header
+	HTTPClient   *http.Client  // the caller's client, never modified; nil for the SDK's own
+	Timeout      time.Duration // per attempt; 0 keeps HTTPClient's own Timeout
+	MaxRetries   int           // retries after the first attempt
+	RetryWaitMin time.Duration
+	RetryWaitMax time.Duration
+	Logger       *slog.Logger // one Debug record per attempt; nil for none
+	Limiter      Limiter      // waited on before every attempt; nil for none
+}
+
+// Request is one API call.
+type Request struct {
+	Method         string
+	Path           string // "/business/contact/list", appended to the base URL
+	Query          string // encoded query, without "?"
+	Body           []byte // JSON body, nil for none
+	IdempotencyKey string // sent on every attempt when non-empty
+}
+
+// Response is the final answer to a Request, after any retries.
+type Response struct {
+	StatusCode int
+	Header     http.Header
+	Body       []byte        // the whole body (at most MaxBodySize)
+	Method     string        // the request's method
+	Path       string        // the request URL's path, base-URL prefix included
+	Attempts   int           // how many attempts were made
+	RetryAfter time.Duration // from Retry-After or the body's retry_after; 0 when absent
+	// Abandoned is set when retries stopped because the context's deadline would pass before the
+	// next attempt could start.
+	Abandoned bool
+}
+
+// Transport runs requests. It is safe for concurrent use.
+type Transport struct {
+	base    string
+	path    string // the base URL's path prefix, for Response.Path
+	auth    []string
+	ua      []string
+	rc      *retryablehttp.Client
+	policy  policy
+	limiter Limiter
+}
+
+var (
+	acceptJSON      = []string{"application/json"}
+	contentTypeJSON = []string{"application/json"}
+)
+
+// New builds a Transport from a validated Config. Everything that does not change per call
+// (headers, the retry policy, the HTTP client) is prepared here, once.
+func New(cfg Config, basePath string) *Transport {
+	hc := &http.Client{}
+	if cfg.HTTPClient != nil {
+		copied := *cfg.HTTPClient // never modify the caller's client
+		hc = &copied
+	} else {
+		hc.Transport = newHTTPTransport()
+	}
+	if cfg.Timeout > 0 {
+		hc.Timeout = cfg.Timeout
+	}
+	base := hc.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	hc.Transport = &bufferingTransport{base: base, limit: MaxBodySize}
+	// An API client must not follow redirects: a 3xx is reported, not chased to another host.
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+	t := &Transport{
+		base:    cfg.BaseURL,
+		path:    basePath,
+		auth:    []string{cfg.Secret},
+		ua:      []string{cfg.UserAgent},
+		limiter: cfg.Limiter,
+		policy: policy{
+			maxRetries: cfg.MaxRetries,
+			waitMin:    cfg.RetryWaitMin,
+			waitMax:    cfg.RetryWaitMax,
+			logger:     cfg.Logger,
+		},
+	}
+	t.rc = &retryablehttp.Client{
+		HTTPClient: hc,
+		Logger:     nil, // never log through retryablehttp: it prints URLs to stderr
+		RetryMax:   cfg.MaxRetries,
+		// The wait happens in CheckRetry, where the context is visible (see policy.check).
+		RetryWaitMin:   0,
+		RetryWaitMax:   0,
+		Backoff:        noBackoff,
+		CheckRetry:     t.policy.check,
+		ErrorHandler:   keepLastResponse,
+		RequestLogHook: startAttempt,
+		PrepareRetry:   t.prepareRetry,
+	}
+	return t
+}
+
+// newHTTPTransport is the SDK's own connection pool: http.DefaultTransport's settings, with more
+// idle connections per host so that concurrent callers reuse connections instead of churning them.
+func newHTTPTransport() *http.Transport {
+	return &http.Transport{
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: (&net.Dialer{
+			Timeout:   10 * time.Second,
+			KeepAlive: 30 * time.Second,
+		}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		MaxIdleConnsPerHost:   64,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: 1 * time.Second,
+	}
+}
+
+// Do runs r, retrying as the policy allows. A non-nil error is a transport failure (connection,
+// timeout, cancelled context, oversized body) with its cause kept; any HTTP status, including
+// 4xx and 5xx, is a Response.
+func (t *Transport) Do(ctx context.Context, r *Request) (*Response, error) {
+	st := &attempt{method: r.Method, path: t.path + r.Path}
+	ctx = context.WithValue(ctx, attemptKey{}, st)
+
+	url := t.base + r.Path
+	if r.Query != "" {
+		url += "?" + r.Query
+	}
+	var body any
+	if r.Body != nil {
+		body = r.Body
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, url, body)
+	if err != nil {
+		return nil, err
+	}
+	h := req.Header
+	h["Authorization"] = t.auth
+	h["Accept"] = acceptJSON
+	h["User-Agent"] = t.ua
+	if r.Body != nil {
+		h["Content-Type"] = contentTypeJSON
+	}
+	if r.IdempotencyKey != "" {
+		h["Idempotency-Key"] = []string{r.IdempotencyKey}
+	}
+
+	if err := t.wait(ctx); err != nil {
+		return nil, err
+	}
+	resp, err := t.rc.Do(req)
+	if err != nil {
+		if st.abandoned {
+			err = &abandonedError{err: err}
+		}
+		return nil, err
+	}
+	data := bodyBytes(resp)
+	out := &Response{
+		StatusCode: resp.StatusCode,
+		Header:     resp.Header,
+		Body:       data,
+		Method:     r.Method,
+		Path:       st.path,
+		Attempts:   st.n,
+		Abandoned:  st.abandoned,
+	}
+	if resp.StatusCode >= 300 {
+		out.RetryAfter = retryAfter(resp.Header, data, time.Now())
+	}
+	return out, nil
+}
+
+// wait paces an attempt with the limiter, if any, giving up when the context ends first.
+func (t *Transport) wait(ctx context.Context) error {
+	if t.limiter == nil {
+		return nil
+	}
+	if err := t.limiter.Wait(ctx); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		// The limiter refuses a wait that would outlast the deadline without waiting for it.
+		return fmt.Errorf("rate limit wait: %w", errors.Join(err, context.DeadlineExceeded))
+	}
+	return nil
+}
+
+// prepareRetry runs before every retry: it paces the attempt like the first one.
+func (t *Transport) prepareRetry(req *http.Request) error {
+	return t.wait(req.Context())
+}
+
+// noBackoff is retryablehttp's own wait between attempts: none, since policy.check has waited.
+func noBackoff(_, _ time.Duration, _ int, _ *http.Response) time.Duration { return 0 }
+
+// keepLastResponse replaces retryablehttp's "giving up after N attempts" error, which loses the
+// status and body: the last response is handed back as it is, and a transport error keeps its cause.
+func keepLastResponse(resp *http.Response, err error, _ int) (*http.Response, error) {
+	if err != nil {
+		if resp != nil {
+			resp.Body.Close()
+		}
+		return nil, err
+	}
+	return resp, nil
+}
+
+// startAttempt records the start of each attempt in the call's state.
+func startAttempt(_ retryablehttp.Logger, req *http.Request, n int) {
+	if st, ok := req.Context().Value(attemptKey{}).(*attempt); ok {
+		st.n = n + 1
+		st.start = time.Now()
+	}
+}
+
+// attempt is the state of one call across its attempts, carried in the request's context because
+// retryablehttp's hooks are per client, not per call.
+type attempt struct {
+	method, path string
+	n            int // the current attempt, 1-based
+	start        time.Time
+	abandoned    bool
+}
+
+type attemptKey struct{}
+
+// abandonedError is a transport failure after which no retry was made because the context's
+// deadline would pass first. It matches context.DeadlineExceeded as well as its cause.
+type abandonedError struct{ err error }
+
+func (e *abandonedError) Error() string {
+	return e.err.Error() + " (no retry: the context deadline comes first)"
+}
+func (e *abandonedError) Unwrap() []error { return []error{e.err, context.DeadlineExceeded} }
+
+// Path is the URL path a request for path is sent to: the base URL's prefix, then path.
+func (t *Transport) Path(path string) string { return t.path + path }

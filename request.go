@@ -1,0 +1,105 @@
+package cashfin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/cashfin-go/cashfin/internal/envelope"
+	"github.com/cashfin-go/cashfin/internal/transport"
+)
+
+// This file holds the generic calls every resource stands on: send a request, turn a failure into
+// an *APIError, and decode the envelope's data into a resource. A resource file only says which
+// request to make and which types to decode.
+
+// wire is the JSON form of a resource T: decoded as it arrives (tolerating the API's loose fields,
+// such as "" timestamps) and converted to T without decoding twice.
+type wire[T any] interface {
+	value() T
+}
+
+// send runs r and returns the response of a 2xx, or the error a caller should see.
+func (c *Client) send(ctx context.Context, r *transport.Request) (*transport.Response, error) {
+	resp, err := c.t.Do(ctx, r)
+	if err != nil {
+		var tl *transport.TooLargeError
+		if errors.As(err, &tl) {
+			return nil, tooLargeError(r.Method, c.t.Path(r.Path), tl)
+		}
+		return nil, fmt.Errorf("cashfin: %s %s: %w", r.Method, c.t.Path(r.Path), err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
+		f, _ := envelope.DecodeFailure(resp.Body)
+		return nil, abandoned(resp, failureError(resp, f))
+	}
+	return resp, nil
+}
+
+// abandoned marks err as matching context.DeadlineExceeded too when retries stopped because the
+// context's deadline would pass before the next attempt.
+func abandoned(resp *transport.Response, err *APIError) error {
+	if resp.Abandoned {
+		return &deadlineError{err}
+	}
+	return err
+}
+
+// deadlineError is an API failure after which no retry was made because the context's deadline
+// would pass first: errors.As finds the *APIError, and errors.Is matches context.DeadlineExceeded.
+type deadlineError struct{ *APIError }
+
+func (e *deadlineError) Error() string {
+	return e.APIError.Error() + " (no retry: the context deadline comes first)"
+}
+func (e *deadlineError) Unwrap() []error {
+	return []error{e.APIError, context.DeadlineExceeded}
+}
+
+// decode reads the envelope of a 2xx response into a W, and its page block, if any.
+func decode[W any](resp *transport.Response) (W, *envelope.PageInfo, error) {
+	var w W
+	info, f, err := envelope.Decode(resp.Body, &w)
+	switch {
+	case err != nil:
+		return w, nil, unexpectedError(resp, err)
+	case f != nil:
+		return w, nil, failureError(resp, f)
+	}
+	return w, info, nil
+}
+
+// fetch runs r and decodes the envelope's data, a single resource.
+func fetch[T any, W wire[T]](ctx context.Context, c *Client, r *transport.Request) (*T, error) {
+	resp, err := c.send(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	w, _, err := decode[W](resp)
+	if err != nil {
+		return nil, err
+	}
+	v := w.value()
+	return &v, nil
+}
+
+// fetchPage runs r and decodes the envelope's data, a list of resources, with its page block.
+// hasInfo reports whether the response had a page block at all.
+func fetchPage[T any, W wire[T]](ctx context.Context, c *Client, r *transport.Request) (p *Page[T], hasInfo bool, err error) {
+	resp, err := c.send(ctx, r)
+	if err != nil {
+		return nil, false, err
+	}
+	ws, info, err := decode[[]W](resp)
+	if err != nil {
+		return nil, false, err
+	}
+	p = &Page[T]{Data: make([]T, len(ws))}
+	for i := range ws {
+		p.Data[i] = ws[i].value()
+	}
+	if info != nil {
+		p.Pagination = Pagination(*info)
+	}
+	return p, info != nil, nil
+}
