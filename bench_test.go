@@ -1,0 +1,222 @@
+package cashfin_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cashfin-go/cashfin"
+)
+
+// The benchmarks compare the SDK ("sdk") with the hand-written net/http + encoding/json code a
+// careful user would write ("raw": one request, decode the envelope, check success), against the
+// same loopback server answering canned bytes. raw is the floor for any HTTP SDK; compare with
+//
+//	go test -run '^$' -bench . -benchmem -count 6 . | tee bench.txt && benchstat bench.txt
+
+const benchID = "507f1f77bcf86cd799439045"
+
+func benchContactJSON(i int) string {
+	return fmt.Sprintf(`{"_id":"%024x","name":"Contact %d","email":"contact%d@acme.example","phone":"+2547%08d",`+
+		`"position":"Procurement Manager","companyname":"Acme Corp","active":true,`+
+		`"createdat":"2024-01-15T12:00:00.000Z","updatedat":"2024-01-15T12:00:00.000Z"}`, i, i, i, i)
+}
+
+// benchServer answers canned envelopes: details, a page of 100, and a create.
+func benchServer(b *testing.B) *httptest.Server {
+	b.Helper()
+	items := make([]string, 100)
+	for i := range items {
+		items[i] = benchContactJSON(i)
+	}
+	get := []byte(`{"success":true,"data":` + benchContactJSON(1) + `}`)
+	list := []byte(`{"success":true,"data":[` + strings.Join(items, ",") +
+		`],"pagination":{"total":1000,"page":1,"limit":100,"pages":10}}`)
+	create := []byte(`{"success":true,"message":"Contact created successfully","data":` + benchContactJSON(2) + `}`)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body []byte
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/business/contact/details/"):
+			body = get
+		case r.URL.Path == "/business/contact/list":
+			body = list
+		case r.URL.Path == "/business/contact/create":
+			body = create
+			w.WriteHeader(http.StatusCreated)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(body)
+	}))
+	b.Cleanup(srv.Close)
+	return srv
+}
+
+func benchSDK(b *testing.B, srv *httptest.Server) *cashfin.Client {
+	b.Helper()
+	c, err := cashfin.NewClient("cs_bench_secret", cashfin.WithBaseURL(srv.URL))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c
+}
+
+// rawContact and rawEnvelope are what a careful user would declare.
+type rawContact struct {
+	ID          string    `json:"_id"`
+	Name        string    `json:"name"`
+	Email       string    `json:"email"`
+	Phone       string    `json:"phone"`
+	Position    string    `json:"position"`
+	CompanyName string    `json:"companyname"`
+	Active      *bool     `json:"active"`
+	CreatedAt   time.Time `json:"createdat"`
+	UpdatedAt   time.Time `json:"updatedat"`
+}
+
+type rawEnvelope[T any] struct {
+	Success    bool   `json:"success"`
+	Error      string `json:"error"`
+	Data       T      `json:"data"`
+	Pagination struct {
+		Total, Page, Limit, Pages int
+	} `json:"pagination"`
+}
+
+type rawCreate struct {
+	Name        string `json:"name"`
+	Email       string `json:"email,omitempty"`
+	Phone       string `json:"phone,omitempty"`
+	Position    string `json:"position,omitempty"`
+	CompanyName string `json:"companyname,omitempty"`
+}
+
+// rawClient is a careful user's hand-written client.
+type rawClient struct {
+	hc     *http.Client
+	base   string
+	secret string
+}
+
+func newRawClient(srv *httptest.Server) *rawClient {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64
+	return &rawClient{hc: &http.Client{Transport: tr, Timeout: 30 * time.Second}, base: srv.URL, secret: "cs_bench_secret"}
+}
+
+func rawDo[T any](ctx context.Context, c *rawClient, method, path string, body []byte) (T, error) {
+	var env rawEnvelope[T]
+	var rd *bytes.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	var req *http.Request
+	var err error
+	if rd != nil {
+		req, err = http.NewRequestWithContext(ctx, method, c.base+path, rd)
+	} else {
+		req, err = http.NewRequestWithContext(ctx, method, c.base+path, nil)
+	}
+	if err != nil {
+		return env.Data, err
+	}
+	req.Header.Set("Authorization", c.secret)
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Idempotency-Key", "bench-key")
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return env.Data, err
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
+		return env.Data, err
+	}
+	if !env.Success {
+		return env.Data, fmt.Errorf("api: %s", env.Error)
+	}
+	return env.Data, nil
+}
+
+func BenchmarkGet(b *testing.B) {
+	srv := benchServer(b)
+	ctx := context.Background()
+	b.Run("sdk", func(b *testing.B) {
+		c := benchSDK(b, srv)
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if _, err := c.Contacts.Get(ctx, benchID); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("raw", func(b *testing.B) {
+		c := newRawClient(srv)
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if _, err := rawDo[rawContact](ctx, c, http.MethodGet, "/business/contact/details/"+benchID, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkList100(b *testing.B) {
+	srv := benchServer(b)
+	ctx := context.Background()
+	b.Run("sdk", func(b *testing.B) {
+		c := benchSDK(b, srv)
+		params := &cashfin.ContactListParams{Page: 1, Limit: 100}
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if _, err := c.Contacts.List(ctx, params); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("raw", func(b *testing.B) {
+		c := newRawClient(srv)
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if _, err := rawDo[[]rawContact](ctx, c, http.MethodGet, "/business/contact/list?page=1&limit=100", nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkCreate(b *testing.B) {
+	srv := benchServer(b)
+	ctx := context.Background()
+	params := &cashfin.ContactCreateParams{Name: "Jane Wanjiku", Email: "jane@acme.example",
+		Phone: "+254712345678", Position: "Procurement Manager", CompanyName: "Acme Corp"}
+	b.Run("sdk", func(b *testing.B) {
+		c := benchSDK(b, srv)
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if _, err := c.Contacts.Create(ctx, params); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("raw", func(b *testing.B) {
+		c := newRawClient(srv)
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			body, err := json.Marshal(rawCreate{params.Name, params.Email, params.Phone, params.Position, params.CompanyName})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := rawDo[rawContact](ctx, c, http.MethodPost, "/business/contact/create", body); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
