@@ -1,0 +1,138 @@
+// Package cashfintest is a faithful local fake of the Cashfin Business API, for your integration
+// tests and demos. Cashfin has no sandbox and no test keys, so this is the place to try things.
+//
+// NewServer serves the fake on a loopback port, the way net/http/httptest does, and hands you a
+// client wired to it:
+//
+//	srv := cashfintest.NewServer()
+//	defer srv.Close()
+//	client := srv.Client()
+//
+//	srv.AddContacts(cashfin.Contact{Name: "Jane Wanjiku", Email: "jane@acme.co.ke"})
+//	srv.FailNext(1, http.StatusServiceUnavailable) // the SDK retries, and succeeds
+//	page, err := client.Contacts.List(ctx, nil)
+//
+// The fake answers as the API does: it checks the Authorization header, validates creates,
+// honours Idempotency-Key, paginates and searches lists, and answers every failure with the API's
+// JSON error envelope. WithLatency and WithRateLimit make it slow or strict; FailNext injects
+// failures. The command cashfin-mock (in cmd/cashfin-mock) serves it for tools in any language.
+package cashfintest
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"time"
+
+	"github.com/cashfin-go/cashfin"
+)
+
+// DefaultSecret is the client secret the fake accepts unless WithSecret says otherwise.
+const DefaultSecret = "cs_test_cashfintest"
+
+// Option configures the fake.
+type Option func(*config)
+
+// config is what the options set.
+type config struct {
+	secret    string
+	latency   time.Duration
+	rateLimit int
+}
+
+// WithSecret sets the only Authorization value the fake accepts (DefaultSecret if not set). An
+// empty secret, or one holding white space or control characters, makes NewServer (and NewHandler) panic.
+func WithSecret(secret string) Option {
+	return func(c *config) {
+		if secret == "" {
+			panic("cashfintest: WithSecret: empty secret")
+		}
+		for _, r := range secret {
+			if r <= ' ' || r == 0x7f {
+				panic("cashfintest: WithSecret: the secret holds white space or control characters")
+			}
+		}
+		c.secret = secret
+	}
+}
+
+// WithLatency delays every response by d, or until the client gives up on the request. A
+// negative d makes NewServer panic.
+func WithLatency(d time.Duration) Option {
+	return func(c *config) {
+		if d < 0 {
+			panic("cashfintest: WithLatency: negative latency " + d.String())
+		}
+		c.latency = d
+	}
+}
+
+// WithRateLimit admits perSecond requests a second, in bursts of up to perSecond, as a token
+// bucket; a request over the limit gets 429 with Retry-After, as the API sends it. Every response
+// then carries X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset. 0 means no limit
+// (the default); a negative rate makes NewServer panic.
+func WithRateLimit(perSecond int) Option {
+	return func(c *config) {
+		if perSecond < 0 {
+			panic("cashfintest: WithRateLimit: negative rate " + strconv.Itoa(perSecond))
+		}
+		c.rateLimit = perSecond
+	}
+}
+
+// Server is the fake API served on a loopback port. Close it when done.
+type Server struct {
+	URL    string // base URL to hand to cashfin.WithBaseURL, such as "http://127.0.0.1:54321"
+	Secret string // the Authorization value the fake accepts
+
+	h  *Handler
+	ts *httptest.Server
+}
+
+// NewServer starts the fake API on a loopback port, serving at once. It panics on an invalid
+// option.
+func NewServer(opts ...Option) *Server {
+	h := NewHandler(opts...)
+	ts := httptest.NewServer(h)
+	return &Server{URL: ts.URL, Secret: h.secret, h: h, ts: ts}
+}
+
+// Close shuts the server down, waiting for the requests in flight.
+func (s *Server) Close() { s.ts.Close() }
+
+// Client returns a client of this server: its base URL and secret, and retry waits of 1 to 10
+// milliseconds so that tests with FailNext stay fast. opts come after those and override them. It
+// panics if an option fails, as httptest does on setup errors.
+//
+//	client := srv.Client(cashfin.WithMaxRetries(0))
+func (s *Server) Client(opts ...cashfin.Option) *cashfin.Client {
+	all := append([]cashfin.Option{
+		cashfin.WithBaseURL(s.URL),
+		cashfin.WithHTTPClient(s.ts.Client()), // its idle connections are closed by Close
+		cashfin.WithRetryWait(time.Millisecond, 10*time.Millisecond),
+	}, opts...)
+	c, err := cashfin.NewClient(s.Secret, all...)
+	if err != nil {
+		panic("cashfintest: Server.Client: " + err.Error())
+	}
+	return c
+}
+
+// AddContacts stores contacts as if they had been created through the API; see
+// Handler.AddContacts.
+//
+//	stored := srv.AddContacts(cashfin.Contact{Name: "Jane Wanjiku"}) // stored[0].ID is set
+func (s *Server) AddContacts(cs ...cashfin.Contact) []cashfin.Contact { return s.h.AddContacts(cs...) }
+
+// Contacts returns a snapshot of every stored contact, newest first.
+func (s *Server) Contacts() []cashfin.Contact { return s.h.Contacts() }
+
+// FailNext makes the next n requests fail with status and the API's error envelope, before they
+// are processed; see Handler.FailNext.
+//
+//	srv.FailNext(2, http.StatusBadGateway) // two failed attempts, then the SDK's third succeeds
+func (s *Server) FailNext(n, status int) { s.h.FailNext(n, status) }
+
+// Handler returns the fake itself, sharing this server's state, to mount elsewhere. Its dynamic
+// type is *Handler.
+func (s *Server) Handler() http.Handler { return s.h }
