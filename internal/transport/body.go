@@ -36,28 +36,64 @@ func (b *bufferingTransport) RoundTrip(req *http.Request) (*http.Response, error
 		resp.Body.Close()
 		return nil, &TooLargeError{StatusCode: resp.StatusCode, Header: resp.Header, Limit: b.limit}
 	}
-	data, err := readBody(resp.Body, resp.ContentLength, b.limit)
+	data, tooLarge, err := readBody(resp.Body, resp.ContentLength, b.limit)
 	resp.Body.Close()
 	if err != nil {
 		return nil, err
 	}
-	if int64(len(data)) > b.limit {
+	if tooLarge {
 		return nil, &TooLargeError{StatusCode: resp.StatusCode, Header: resp.Header, Limit: b.limit}
 	}
 	resp.Body = &bufferedBody{Reader: bytes.NewReader(data), data: data}
 	return resp, nil
 }
 
-// readBody reads at most limit+1 bytes, in one allocation when the length is known.
-func readBody(r io.Reader, length, limit int64) ([]byte, error) {
+// readBody reads a whole body, or reports that it is over limit after reading limit+1 bytes. A
+// known length is read in one allocation. An unknown one is read in chunks of growing size (4 KiB
+// doubling to 1 MiB) joined once at the end: a body over the limit then costs about the limit in
+// memory, where io.ReadAll's append growth would allocate some five times the limit to find out.
+func readBody(r io.Reader, length, limit int64) (data []byte, tooLarge bool, err error) {
 	if length >= 0 {
 		buf := make([]byte, length)
 		if _, err := io.ReadFull(r, buf); err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		return buf, nil
+		return buf, false, nil
 	}
-	return io.ReadAll(io.LimitReader(r, limit+1))
+	var (
+		chunks [][]byte
+		total  int64
+		size   int64 = 4 << 10
+	)
+	for {
+		buf := make([]byte, min(size, limit+1-total))
+		n, err := io.ReadFull(r, buf)
+		total += int64(n)
+		if n > 0 {
+			chunks = append(chunks, buf[:n])
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		if total > limit {
+			return nil, true, nil
+		}
+		size = min(size*2, 1<<20)
+	}
+	switch len(chunks) {
+	case 0:
+		return []byte{}, false, nil
+	case 1:
+		return chunks[0], false, nil
+	}
+	data = make([]byte, 0, total)
+	for _, c := range chunks {
+		data = append(data, c...)
+	}
+	return data, false, nil
 }
 
 // bufferedBody is a response body already in memory.
