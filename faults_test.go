@@ -1,0 +1,1009 @@
+package cashfin_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cashfin-go/cashfin"
+)
+
+// This file is the fault matrix: the SDK against real loopback servers that misbehave in every way
+// we can produce on one machine. Each row asserts the error and its kind, the number of attempts
+// the server saw, the time taken, and what the server stored: a Create never leaves more than one
+// record, because every attempt carries the same Idempotency-Key.
+
+// faultSecret is the client secret of the fault tests; no error or log record may show it.
+const faultSecret = "cs_live_FAULT_SECRET_5a4b3c"
+
+const createPath = "/business/contact/create"
+
+// faultStore is the server side of Create: one record per Idempotency-Key, as the API keeps them.
+// A request without a key creates a record every time.
+type faultStore struct {
+	mu      sync.Mutex
+	byKey   map[string]string // Idempotency-Key → record ID
+	records []string          // record IDs, in creation order
+	keys    map[string]bool   // every key seen
+}
+
+func (s *faultStore) create(key string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.byKey == nil {
+		s.byKey, s.keys = map[string]string{}, map[string]bool{}
+	}
+	s.keys[key] = true
+	if id, ok := s.byKey[key]; ok && key != "" {
+		return id
+	}
+	id := fmt.Sprintf("65a5%020x", len(s.records)+1)
+	s.records = append(s.records, id)
+	if key != "" {
+		s.byKey[key] = id
+	}
+	return id
+}
+
+func (s *faultStore) reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.byKey, s.records, s.keys = nil, nil, nil
+}
+
+// snapshot returns the stored record IDs and how many distinct keys arrived.
+func (s *faultStore) snapshot() (records []string, keys int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.records...), len(s.keys)
+}
+
+// faultServer is a raw HTTP/1.1 server on a loopback port whose every answer is written by hand,
+// so that a test can stall, trickle or break the connection at any byte. It counts the requests it
+// reads (attempts) and the connections it accepts, keeps every byte it received, and stores a
+// record for every create it reads before answering (the harshest case for idempotency: the
+// request was processed, the answer lost).
+type faultServer struct {
+	URL      string
+	respond  func(c *faultConn)
+	store    faultStore
+	attempts atomic.Int32
+	accepts  atomic.Int32
+
+	ln    net.Listener
+	done  chan struct{}
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	conns map[net.Conn]struct{}
+	raw   bytes.Buffer // every byte received
+}
+
+// newFaultServer starts a server answering every request with respond, closed when t ends.
+func newFaultServer(t testing.TB, respond func(c *faultConn)) *faultServer {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	s := &faultServer{
+		URL:     "http://" + ln.Addr().String(),
+		respond: respond,
+		ln:      ln,
+		done:    make(chan struct{}),
+		conns:   map[net.Conn]struct{}{},
+	}
+	s.wg.Add(1)
+	go s.serve()
+	t.Cleanup(s.close)
+	return s
+}
+
+func (s *faultServer) serve() {
+	defer s.wg.Done()
+	for {
+		conn, err := s.ln.Accept()
+		if err != nil {
+			return
+		}
+		s.accepts.Add(1)
+		s.mu.Lock()
+		select {
+		case <-s.done:
+			s.mu.Unlock()
+			conn.Close()
+			return
+		default:
+		}
+		s.conns[conn] = struct{}{}
+		s.wg.Add(1)
+		s.mu.Unlock()
+		go s.handle(conn)
+	}
+}
+
+func (s *faultServer) handle(conn net.Conn) {
+	defer s.wg.Done()
+	defer func() {
+		conn.Close()
+		s.mu.Lock()
+		delete(s.conns, conn)
+		s.mu.Unlock()
+	}()
+	br := bufio.NewReader(io.TeeReader(conn, rawRecorder{s}))
+	for {
+		req, err := http.ReadRequest(br)
+		if err != nil {
+			return
+		}
+		body, err := io.ReadAll(req.Body)
+		if err != nil {
+			return
+		}
+		c := &faultConn{srv: s, conn: conn.(*net.TCPConn), req: req, body: body, n: int(s.attempts.Add(1))}
+		if req.Method == http.MethodPost && req.URL.Path == createPath {
+			c.id = s.store.create(req.Header.Get("Idempotency-Key"))
+		}
+		s.respond(c)
+		if c.closed {
+			return
+		}
+	}
+}
+
+// received returns every byte the server has read.
+func (s *faultServer) received() []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return bytes.Clone(s.raw.Bytes())
+}
+
+func (s *faultServer) close() {
+	s.mu.Lock()
+	close(s.done)
+	s.ln.Close()
+	for c := range s.conns {
+		c.Close()
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
+}
+
+type rawRecorder struct{ s *faultServer }
+
+func (r rawRecorder) Write(p []byte) (int, error) {
+	r.s.mu.Lock()
+	defer r.s.mu.Unlock()
+	return r.s.raw.Write(p)
+}
+
+// faultConn is one request read by a faultServer, and the means to answer it (or not).
+type faultConn struct {
+	srv    *faultServer
+	conn   *net.TCPConn
+	req    *http.Request
+	body   []byte
+	n      int    // attempt number, counted over the whole server
+	id     string // the record a create stored
+	closed bool
+}
+
+// write sends raw bytes; a failure (the client gave up) ends the connection.
+func (c *faultConn) write(s string) bool { return c.writeBytes([]byte(s)) }
+
+func (c *faultConn) writeBytes(p []byte) bool {
+	if _, err := c.conn.Write(p); err != nil {
+		c.closed = true
+		return false
+	}
+	return true
+}
+
+// head writes a status line and headers (Content-Length too unless length < 0).
+func (c *faultConn) head(status int, contentType string, length int, extra ...string) bool {
+	var b strings.Builder
+	fmt.Fprintf(&b, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nX-Request-Id: req-%d\r\n",
+		status, http.StatusText(status), contentType, c.n)
+	if length >= 0 {
+		fmt.Fprintf(&b, "Content-Length: %d\r\n", length)
+	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		fmt.Fprintf(&b, "%s: %s\r\n", extra[i], extra[i+1])
+	}
+	b.WriteString("\r\n")
+	return c.write(b.String())
+}
+
+// reply sends a whole response, keeping the connection open.
+func (c *faultConn) reply(status int, contentType, body string, extra ...string) {
+	if c.head(status, contentType, len(body), extra...) {
+		c.write(body)
+	}
+}
+
+// jsonError replies with the API's error envelope.
+func (c *faultConn) jsonError(status int, message string, extra ...string) {
+	c.reply(status, "application/json", fmt.Sprintf(`{"success":false,"error":%q}`, message), extra...)
+}
+
+// created replies as the API does to a successful create.
+func (c *faultConn) created() {
+	c.reply(http.StatusCreated, "application/json", createdBody(c.id))
+}
+
+func createdBody(id string) string {
+	return fmt.Sprintf(`{"success":true,"message":"Contact created successfully","data":`+
+		`{"_id":%q,"name":"Jane Wanjiku","createdat":"2024-01-15T12:00:00.000Z"}}`, id)
+}
+
+// reset aborts the connection with a TCP RST.
+func (c *faultConn) reset() {
+	_ = c.conn.SetLinger(0)
+	c.conn.Close()
+	c.closed = true
+}
+
+// hang answers nothing until the client hangs up or the server closes.
+func (c *faultConn) hang() {
+	_, _ = io.Copy(io.Discard, c.conn)
+	c.closed = true
+}
+
+// trickle writes s one byte per interval, until done or the connection breaks.
+func (c *faultConn) trickle(s string, every time.Duration) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for i := 0; i < len(s); i++ {
+		if !c.write(s[i : i+1]) {
+			return
+		}
+		select {
+		case <-c.srv.done:
+			c.closed = true
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// faultLogs is a slog handler keeping every record, with an optional hook to act on one (say,
+// cancel the context the moment the SDK decides to back off).
+type faultLogs struct {
+	mu       sync.Mutex
+	records  []slog.Record
+	onRecord func(r slog.Record)
+}
+
+func (h *faultLogs) Enabled(context.Context, slog.Level) bool { return true }
+func (h *faultLogs) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *faultLogs) WithGroup(string) slog.Handler            { return h }
+func (h *faultLogs) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	h.records = append(h.records, r.Clone())
+	hook := h.onRecord
+	h.mu.Unlock()
+	if hook != nil {
+		hook(r)
+	}
+	return nil
+}
+
+func (h *faultLogs) setHook(f func(slog.Record)) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.onRecord = f
+}
+
+// attempts counts the SDK's per-attempt records.
+func (h *faultLogs) attempts() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for _, r := range h.records {
+		if r.Message == "cashfin: http attempt" {
+			n++
+		}
+	}
+	return n
+}
+
+// hasAttr reports whether r carries an attribute named key.
+func hasAttr(r slog.Record, key string) bool {
+	found := false
+	r.Attrs(func(a slog.Attr) bool {
+		found = a.Key == key
+		return !found
+	})
+	return found
+}
+
+// faultEnv is what a row's hooks can reach: the server, the call's context, the logs, the client.
+type faultEnv struct {
+	srv    *faultServer
+	other  *faultServer // a second host, for redirects
+	ctx    context.Context
+	cancel context.CancelFunc
+	logs   *faultLogs
+	client *cashfin.Client
+	count  func() int // attempts, when the fault server is not the one to ask
+}
+
+// faultCase is one row of the matrix. Every row calls Contacts.Create.
+type faultCase struct {
+	name    string
+	serial  bool // run alone (memory is measured)
+	respond func(e *faultEnv, c *faultConn)
+	base    func(t *testing.T, e *faultEnv) string // base URL when not the fault server's
+	opts    []cashfin.Option
+	setup   func(t *testing.T, e *faultEnv) // before the call
+	// expectations
+	attempts         int
+	minTime, maxTime time.Duration
+	maxHeapGrowth    int64 // with serial: HeapAlloc growth bound over the call
+	check            func(t *testing.T, e *faultEnv, got *cashfin.Contact, err error)
+}
+
+// faultResult is a row of the printed table.
+type faultResult struct {
+	name, outcome string
+	attempts      int
+	took          time.Duration
+	records       int
+}
+
+// bigChunk is written over and over by the 60 MiB bodies; allocated once, before any measurement.
+var bigChunk = bytes.Repeat([]byte("x"), 64<<10)
+
+// bigChunked is bigChunk as one chunk of a chunked body.
+var bigChunked = []byte(fmt.Sprintf("%x\r\n%s\r\n", len(bigChunk), bigChunk))
+
+const bigBody = 60 << 20
+
+func TestFaults(t *testing.T) {
+	var (
+		mu      sync.Mutex
+		results []faultResult
+	)
+	t.Cleanup(func() {
+		sort.Slice(results, func(i, j int) bool { return results[i].name < results[j].name })
+		var b strings.Builder
+		fmt.Fprintf(&b, "\n%-52s | %-58s | %8s | %8s | %s\n", "fault", "outcome", "attempts", "time", "records")
+		for _, r := range results {
+			fmt.Fprintf(&b, "%-52s | %-58s | %8d | %8s | %d\n", r.name, r.outcome, r.attempts,
+				r.took.Round(time.Millisecond), r.records)
+		}
+		t.Log(b.String())
+	})
+
+	for _, tc := range faultCases() {
+		if !tc.serial {
+			continue
+		}
+		t.Run(tc.name, func(t *testing.T) {
+			r := runFault(t, tc)
+			mu.Lock()
+			results = append(results, r)
+			mu.Unlock()
+		})
+	}
+	for _, tc := range faultCases() {
+		if tc.serial {
+			continue
+		}
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := runFault(t, tc)
+			mu.Lock()
+			results = append(results, r)
+			mu.Unlock()
+		})
+	}
+}
+
+// runFault runs one row and checks what every row must hold.
+func runFault(t *testing.T, tc faultCase) faultResult {
+	respond := tc.respond
+	if respond == nil {
+		respond = func(_ *faultEnv, c *faultConn) { c.created() }
+	}
+	e := &faultEnv{logs: &faultLogs{}}
+	e.srv = newFaultServer(t, func(c *faultConn) { respond(e, c) })
+	e.count = func() int { return int(e.srv.attempts.Load()) }
+	e.ctx, e.cancel = context.WithCancel(context.Background())
+	t.Cleanup(func() { e.cancel() })
+
+	base := e.srv.URL
+	if tc.base != nil {
+		base = tc.base(t, e)
+	}
+	opts := append([]cashfin.Option{
+		cashfin.WithBaseURL(base),
+		cashfin.WithRetryWait(5*time.Millisecond, 50*time.Millisecond),
+		cashfin.WithTimeout(5 * time.Second),
+		cashfin.WithLogger(slog.New(e.logs)),
+	}, tc.opts...)
+	client, err := cashfin.NewClient(faultSecret, opts...)
+	require.NoError(t, err)
+	e.client = client
+	if tc.setup != nil {
+		tc.setup(t, e)
+	}
+
+	var before, after runtime.MemStats
+	if tc.maxHeapGrowth > 0 {
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+	}
+	start := time.Now()
+	got, err := client.Contacts.Create(e.ctx, &cashfin.ContactCreateParams{Name: "Jane Wanjiku"})
+	took := time.Since(start)
+	if tc.maxHeapGrowth > 0 {
+		runtime.ReadMemStats(&after)
+		growth := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+		t.Logf("heap growth %d KiB, allocated %d KiB", growth>>10, (after.TotalAlloc-before.TotalAlloc)>>10)
+		assert.Less(t, growth, tc.maxHeapGrowth, "HeapAlloc grew too much: the body was read into memory")
+		assert.Less(t, int64(after.TotalAlloc-before.TotalAlloc), tc.maxHeapGrowth,
+			"allocated too much: the body was read into memory")
+	}
+
+	attempts := e.count()
+	records, keys := e.srv.store.snapshot()
+	assert.Equal(t, tc.attempts, attempts, "attempts")
+	assert.GreaterOrEqual(t, took, tc.minTime, "returned too early")
+	assert.LessOrEqual(t, took, tc.maxTime, "returned too late")
+	assert.LessOrEqual(t, len(records), 1, "a create stored more than one record")
+	assert.LessOrEqual(t, keys, 1, "the attempts of one create carried different idempotency keys")
+	if err == nil {
+		require.NotNil(t, got)
+		require.Len(t, records, 1)
+		assert.Equal(t, records[0], got.ID, "the returned contact is not the stored one")
+	} else {
+		assert.Nil(t, got)
+		assert.NotContains(t, err.Error(), faultSecret)
+	}
+	tc.check(t, e, got, err)
+	return faultResult{name: tc.name, outcome: outcome(err), attempts: attempts, took: took, records: len(records)}
+}
+
+// outcome summarises an error for the table: its sentinels, status and cause.
+func outcome(err error) string {
+	if err == nil {
+		return "ok"
+	}
+	var parts []string
+	for _, s := range []struct {
+		err  error
+		name string
+	}{
+		{cashfin.ErrBadRequest, "ErrBadRequest"}, {cashfin.ErrNotFound, "ErrNotFound"},
+		{cashfin.ErrRateLimited, "ErrRateLimited"}, {cashfin.ErrServer, "ErrServer"},
+		{cashfin.ErrUnexpectedResponse, "ErrUnexpectedResponse"}, {cashfin.ErrInvalidParams, "ErrInvalidParams"},
+		{context.Canceled, "context.Canceled"}, {context.DeadlineExceeded, "DeadlineExceeded"},
+		{syscall.ECONNREFUSED, "ECONNREFUSED"}, {syscall.ECONNRESET, "ECONNRESET"},
+		{io.ErrUnexpectedEOF, "ErrUnexpectedEOF"}, {io.EOF, "EOF"},
+	} {
+		if errors.Is(err, s.err) {
+			parts = append(parts, s.name)
+		}
+	}
+	var apiErr *cashfin.APIError
+	if errors.As(err, &apiErr) {
+		s := fmt.Sprintf("APIError %d", apiErr.StatusCode)
+		if apiErr.RetryAfter > 0 {
+			s += fmt.Sprintf(" RetryAfter=%s", apiErr.RetryAfter)
+		}
+		parts = append(parts, s)
+	}
+	var dnsErr *net.DNSError
+	var unknownCA x509.UnknownAuthorityError
+	var netErr net.Error
+	switch {
+	case errors.As(err, &dnsErr):
+		parts = append(parts, fmt.Sprintf("DNSError notfound=%v", dnsErr.IsNotFound))
+	case errors.As(err, &unknownCA):
+		parts = append(parts, "x509 unknown authority")
+	case errors.As(err, &netErr) && netErr.Timeout():
+		parts = append(parts, "net timeout")
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Checks shared by rows.
+
+func wantAPIError(t *testing.T, err error, status int, kind error) *cashfin.APIError {
+	t.Helper()
+	var apiErr *cashfin.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, status, apiErr.StatusCode)
+	if kind != nil {
+		assert.ErrorIs(t, err, kind)
+	}
+	return apiErr
+}
+
+// wantTransportError checks a failure that is not an API answer and keeps a net.Error cause.
+func wantTransportError(t *testing.T, err error) net.Error {
+	t.Helper()
+	require.Error(t, err)
+	var apiErr *cashfin.APIError
+	assert.False(t, errors.As(err, &apiErr), "a transport failure is not an *APIError: %v", err)
+	var netErr net.Error
+	require.ErrorAs(t, err, &netErr, "the cause is lost: %v", err)
+	return netErr
+}
+
+// wantBrokenConnection checks an error caused by a connection the server broke.
+func wantBrokenConnection(t *testing.T, err error) {
+	t.Helper()
+	require.Error(t, err)
+	var apiErr *cashfin.APIError
+	assert.False(t, errors.As(err, &apiErr), "a transport failure is not an *APIError: %v", err)
+	assert.True(t, errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF),
+		"want a connection reset or EOF cause, got %v", err)
+	assert.NotErrorIs(t, err, context.Canceled)
+}
+
+func wantCanceled(t *testing.T, err error) {
+	t.Helper()
+	require.Error(t, err)
+	assert.ErrorIs(t, err, context.Canceled, "got %v", err)
+}
+
+// Responders shared by rows.
+
+func gatewayPage(status int) string {
+	return fmt.Sprintf("<html>\r\n<head><title>%d %s</title></head>\r\n<body>\r\n<center><h1>%d %s</h1></center>\r\n"+
+		"<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n", status, http.StatusText(status), status, http.StatusText(status))
+}
+
+// failFirst answers the first attempt with status and Retry-After, and creates on the next.
+func failFirst(status int, retryAfter func() string) func(e *faultEnv, c *faultConn) {
+	return func(_ *faultEnv, c *faultConn) {
+		if c.n == 1 {
+			c.jsonError(status, "try again later", "Retry-After", retryAfter())
+			return
+		}
+		c.created()
+	}
+}
+
+func always(status int, retryAfter string) func(e *faultEnv, c *faultConn) {
+	return func(_ *faultEnv, c *faultConn) { c.jsonError(status, "try again later", "Retry-After", retryAfter) }
+}
+
+func httpDate(d time.Duration) func() string {
+	return func() string { return time.Now().Add(d).UTC().Format(http.TimeFormat) }
+}
+
+func seconds(s string) func() string { return func() string { return s } }
+
+// cancelOnBackoff cancels the call's context the moment the SDK logs that it will back off.
+func cancelOnBackoff(after time.Duration) func(t *testing.T, e *faultEnv) {
+	return func(t *testing.T, e *faultEnv) {
+		var once sync.Once
+		e.logs.setHook(func(r slog.Record) {
+			if hasAttr(r, "retry_in") {
+				once.Do(func() {
+					if after == 0 {
+						e.cancel()
+						return
+					}
+					timer := time.AfterFunc(after, e.cancel)
+					t.Cleanup(func() { timer.Stop() })
+				})
+			}
+		})
+	}
+}
+
+func faultCases() []faultCase {
+	const second = time.Second
+	return []faultCase{
+		{
+			name: "connection refused",
+			base: func(t *testing.T, e *faultEnv) string {
+				ln, err := net.Listen("tcp", "127.0.0.1:0")
+				require.NoError(t, err)
+				addr := ln.Addr().String()
+				require.NoError(t, ln.Close())
+				e.count = e.logs.attempts
+				return "http://" + addr
+			},
+			attempts: 3, maxTime: 2 * second,
+			check: func(t *testing.T, _ *faultEnv, _ *cashfin.Contact, err error) {
+				wantTransportError(t, err)
+				assert.ErrorIs(t, err, syscall.ECONNREFUSED)
+			},
+		},
+		{
+			name:     "reset before the response",
+			respond:  func(_ *faultEnv, c *faultConn) { c.reset() },
+			attempts: 3, maxTime: 2 * second,
+			check: func(t *testing.T, _ *faultEnv, _ *cashfin.Contact, err error) { wantBrokenConnection(t, err) },
+		},
+		{
+			name: "reset mid-body",
+			respond: func(_ *faultEnv, c *faultConn) {
+				body := createdBody(c.id)
+				if c.head(http.StatusCreated, "application/json", len(body)) && c.write(body[:len(body)/2]) {
+					c.reset()
+				}
+			},
+			attempts: 3, maxTime: 2 * second,
+			check: func(t *testing.T, _ *faultEnv, _ *cashfin.Contact, err error) { wantBrokenConnection(t, err) },
+		},
+		{
+			name:     "accepts and never answers (200ms attempts)",
+			respond:  func(_ *faultEnv, c *faultConn) { c.hang() },
+			opts:     []cashfin.Option{cashfin.WithTimeout(200 * time.Millisecond)},
+			attempts: 3, minTime: 600 * time.Millisecond, maxTime: 4 * second,
+			check: func(t *testing.T, _ *faultEnv, _ *cashfin.Contact, err error) {
+				netErr := wantTransportError(t, err)
+				assert.True(t, netErr.Timeout(), "want a timeout, got %v", err)
+				assert.NotErrorIs(t, err, context.Canceled)
+			},
+		},
+		{
+			name: "body trickles 1 byte/s (300ms attempts)",
+			respond: func(_ *faultEnv, c *faultConn) {
+				body := createdBody(c.id)
+				if c.head(http.StatusCreated, "application/json", len(body)) {
+					c.trickle(body, time.Second)
+				}
+			},
+			opts:     []cashfin.Option{cashfin.WithTimeout(300 * time.Millisecond)},
+			attempts: 3, minTime: 900 * time.Millisecond, maxTime: 5 * second,
+			check: func(t *testing.T, _ *faultEnv, _ *cashfin.Contact, err error) {
+				netErr := wantTransportError(t, err)
+				assert.True(t, netErr.Timeout(), "want a timeout, got %v", err)
+			},
+		},
+		{
+			name: "status line trickles 1 byte/s (300ms attempts)",
+			respond: func(_ *faultEnv, c *faultConn) {
+				c.trickle("HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}", time.Second)
+			},
+			opts:     []cashfin.Option{cashfin.WithTimeout(300 * time.Millisecond)},
+			attempts: 3, minTime: 900 * time.Millisecond, maxTime: 5 * second,
+			check: func(t *testing.T, _ *faultEnv, _ *cashfin.Contact, err error) {
+				netErr := wantTransportError(t, err)
+				assert.True(t, netErr.Timeout(), "want a timeout, got %v", err)
+			},
+		},
+		{
+			name: "no fault: 201, chunked body (control)",
+			respond: func(_ *faultEnv, c *faultConn) {
+				body := createdBody(c.id)
+				if c.head(http.StatusCreated, "application/json", -1, "Transfer-Encoding", "chunked") {
+					c.write(fmt.Sprintf("%x\r\n%s\r\n0\r\n\r\n", len(body), body))
+				}
+			},
+			attempts: 1, maxTime: time.Second,
+			check: func(t *testing.T, _ *faultEnv, got *cashfin.Contact, err error) {
+				require.NoError(t, err)
+				assert.Equal(t, "Jane Wanjiku", got.Name)
+			},
+		},
+		{
+			name: "truncated JSON (200, short Content-Length)",
+			respond: func(_ *faultEnv, c *faultConn) {
+				body := createdBody(c.id)
+				c.reply(http.StatusOK, "application/json", body[:len(body)/2])
+			},
+			attempts: 1, maxTime: 2 * second,
+			check: func(t *testing.T, _ *faultEnv, _ *cashfin.Contact, err error) {
+				wantAPIError(t, err, http.StatusOK, cashfin.ErrUnexpectedResponse)
+			},
+		},
+		{
+			name: "HTML 502 from a gateway",
+			respond: func(_ *faultEnv, c *faultConn) {
+				c.reply(http.StatusBadGateway, "text/html", gatewayPage(http.StatusBadGateway))
+			},
+			attempts: 3, maxTime: 2 * second,
+			check: func(t *testing.T, _ *faultEnv, _ *cashfin.Contact, err error) {
+				apiErr := wantAPIError(t, err, http.StatusBadGateway, cashfin.ErrServer)
+				assert.Equal(t, "Bad Gateway", apiErr.Message)
+				assert.Contains(t, string(apiErr.Body), "nginx")
+			},
+		},
+		{
+			name: "HTML 504 from a gateway",
+			respond: func(_ *faultEnv, c *faultConn) {
+				c.reply(http.StatusGatewayTimeout, "text/html", gatewayPage(http.StatusGatewayTimeout))
+			},
+			attempts: 3, maxTime: 2 * second,
+			check: func(t *testing.T, _ *faultEnv, _ *cashfin.Contact, err error) {
+				wantAPIError(t, err, http.StatusGatewayTimeout, cashfin.ErrServer)
+			},
+		},
+		{
+			name:     "503 Retry-After: 1 (honoured), then 201",
+			respond:  failFirst(http.StatusServiceUnavailable, seconds("1")),
+			opts:     []cashfin.Option{cashfin.WithRetryWait(5*time.Millisecond, 3*second)},
+			attempts: 2, minTime: second, maxTime: 4 * second,
+			check: func(t *testing.T, _ *faultEnv, got *cashfin.Contact, err error) { require.NoError(t, err) },
+		},
+		{
+			name:     "429 Retry-After: 1 (honoured), then 201",
+			respond:  failFirst(http.StatusTooManyRequests, seconds("1")),
+			opts:     []cashfin.Option{cashfin.WithRetryWait(5*time.Millisecond, 3*second)},
+			attempts: 2, minTime: second, maxTime: 4 * second,
+			check: func(t *testing.T, _ *faultEnv, got *cashfin.Contact, err error) { require.NoError(t, err) },
+		},
+		{
+			name:     "503 Retry-After: HTTP date +2s (honoured), then 201",
+			respond:  failFirst(http.StatusServiceUnavailable, httpDate(2*second)),
+			opts:     []cashfin.Option{cashfin.WithRetryWait(5*time.Millisecond, 3*second)},
+			attempts: 2, minTime: 900 * time.Millisecond, maxTime: 5 * second,
+			check: func(t *testing.T, _ *faultEnv, got *cashfin.Contact, err error) { require.NoError(t, err) },
+		},
+		{
+			name:     "429 Retry-After: HTTP date +2s (honoured), then 201",
+			respond:  failFirst(http.StatusTooManyRequests, httpDate(2*second)),
+			opts:     []cashfin.Option{cashfin.WithRetryWait(5*time.Millisecond, 3*second)},
+			attempts: 2, minTime: 900 * time.Millisecond, maxTime: 5 * second,
+			check: func(t *testing.T, _ *faultEnv, got *cashfin.Contact, err error) { require.NoError(t, err) },
+		},
+		{
+			name:     "503 Retry-After: 120 (over max wait)",
+			respond:  always(http.StatusServiceUnavailable, "120"),
+			attempts: 1, maxTime: second,
+			check: func(t *testing.T, _ *faultEnv, _ *cashfin.Contact, err error) {
+				apiErr := wantAPIError(t, err, http.StatusServiceUnavailable, cashfin.ErrServer)
+				assert.Equal(t, 120*time.Second, apiErr.RetryAfter)
+			},
+		},
+		{
+			name: "429 Retry-After: HTTP date +1h (over max wait)",
+			respond: func(_ *faultEnv, c *faultConn) {
+				c.jsonError(http.StatusTooManyRequests, "Rate limit exceeded. Try again later.", "Retry-After", httpDate(time.Hour)())
+			},
+			attempts: 1, maxTime: second,
+			check: func(t *testing.T, _ *faultEnv, _ *cashfin.Contact, err error) {
+				apiErr := wantAPIError(t, err, http.StatusTooManyRequests, cashfin.ErrRateLimited)
+				assert.InDelta(t, time.Hour.Seconds(), apiErr.RetryAfter.Seconds(), 2)
+			},
+		},
+		{
+			name:     "503 Retry-After: garbage (backoff 20-40ms)",
+			respond:  always(http.StatusServiceUnavailable, "soon, maybe"),
+			opts:     []cashfin.Option{cashfin.WithRetryWait(20*time.Millisecond, 40*time.Millisecond)},
+			attempts: 3, minTime: 40 * time.Millisecond, maxTime: 2 * second,
+			check: func(t *testing.T, _ *faultEnv, _ *cashfin.Contact, err error) {
+				apiErr := wantAPIError(t, err, http.StatusServiceUnavailable, cashfin.ErrServer)
+				assert.Zero(t, apiErr.RetryAfter)
+			},
+		},
+		{
+			name:     "429 Retry-After: garbage (backoff 20-40ms)",
+			respond:  always(http.StatusTooManyRequests, "-1"),
+			opts:     []cashfin.Option{cashfin.WithRetryWait(20*time.Millisecond, 40*time.Millisecond)},
+			attempts: 3, minTime: 40 * time.Millisecond, maxTime: 2 * second,
+			check: func(t *testing.T, _ *faultEnv, _ *cashfin.Contact, err error) {
+				apiErr := wantAPIError(t, err, http.StatusTooManyRequests, cashfin.ErrRateLimited)
+				assert.Zero(t, apiErr.RetryAfter)
+			},
+		},
+		{
+			name: "200 with success:false",
+			respond: func(_ *faultEnv, c *faultConn) {
+				c.reply(http.StatusOK, "application/json", `{"success":false,"error":"Contact limit reached for your plan"}`)
+			},
+			attempts: 1, maxTime: second,
+			check: func(t *testing.T, _ *faultEnv, _ *cashfin.Contact, err error) {
+				apiErr := wantAPIError(t, err, http.StatusOK, cashfin.ErrBadRequest)
+				assert.Equal(t, "Contact limit reached for your plan", apiErr.Message)
+				assert.NotErrorIs(t, err, cashfin.ErrNotFound)
+			},
+		},
+		redirectCase(http.StatusMovedPermanently),
+		redirectCase(http.StatusTemporaryRedirect),
+		{
+			name:   "60 MiB body with Content-Length",
+			serial: true,
+			respond: func(_ *faultEnv, c *faultConn) {
+				if !c.head(http.StatusOK, "application/json", bigBody) {
+					return
+				}
+				for n := 0; n < bigBody && c.writeBytes(bigChunk); n += len(bigChunk) {
+				}
+				c.closed = true
+			},
+			attempts: 1, maxTime: 3 * second, maxHeapGrowth: 20 << 20,
+			check: func(t *testing.T, _ *faultEnv, _ *cashfin.Contact, err error) {
+				wantAPIError(t, err, http.StatusOK, cashfin.ErrUnexpectedResponse)
+			},
+		},
+		{
+			name:   "60 MiB body, chunked (no Content-Length)",
+			serial: true,
+			respond: func(_ *faultEnv, c *faultConn) {
+				if !c.head(http.StatusOK, "application/json", -1, "Transfer-Encoding", "chunked") {
+					return
+				}
+				for n := 0; n < bigBody && c.writeBytes(bigChunked); n += len(bigChunk) {
+				}
+				c.write("0\r\n\r\n")
+				c.closed = true
+			},
+			attempts: 1, maxTime: 3 * second, maxHeapGrowth: 20 << 20,
+			check: func(t *testing.T, _ *faultEnv, _ *cashfin.Contact, err error) {
+				wantAPIError(t, err, http.StatusOK, cashfin.ErrUnexpectedResponse)
+			},
+		},
+		{
+			name: "DNS name does not resolve (cashfin.invalid)",
+			base: func(_ *testing.T, e *faultEnv) string {
+				e.count = e.logs.attempts
+				return "http://cashfin.invalid"
+			},
+			attempts: 1, maxTime: 5 * second,
+			check: func(t *testing.T, _ *faultEnv, _ *cashfin.Contact, err error) {
+				wantTransportError(t, err)
+				var dnsErr *net.DNSError
+				require.ErrorAs(t, err, &dnsErr)
+				if !dnsErr.IsNotFound {
+					t.Skipf("this machine's resolver did not answer NXDOMAIN (%v): not the fault under test", dnsErr)
+				}
+			},
+		},
+		{
+			name: "TLS with an untrusted certificate",
+			base: func(t *testing.T, e *faultEnv) string {
+				var conns atomic.Int32
+				srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+					t.Error("the handshake must fail")
+				}))
+				srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+				srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+					if s == http.StateNew {
+						conns.Add(1)
+					}
+				}
+				srv.StartTLS()
+				t.Cleanup(srv.Close)
+				e.count = func() int { return int(conns.Load()) }
+				return srv.URL
+			},
+			attempts: 1, maxTime: 2 * second,
+			check: func(t *testing.T, e *faultEnv, _ *cashfin.Contact, err error) {
+				require.Error(t, err)
+				var unknownCA x509.UnknownAuthorityError
+				assert.ErrorAs(t, err, &unknownCA, "the x509 cause is lost: %v", err)
+				assert.Equal(t, 1, e.logs.attempts())
+			},
+		},
+		{
+			name:     "context cancelled before sending",
+			setup:    func(_ *testing.T, e *faultEnv) { e.cancel() },
+			attempts: 0, maxTime: 200 * time.Millisecond,
+			check: func(t *testing.T, _ *faultEnv, _ *cashfin.Contact, err error) { wantCanceled(t, err) },
+		},
+		{
+			name: "context cancelled while waiting for headers",
+			respond: func(e *faultEnv, c *faultConn) {
+				e.cancel()
+				c.hang()
+			},
+			attempts: 1, maxTime: second,
+			check: func(t *testing.T, _ *faultEnv, _ *cashfin.Contact, err error) { wantCanceled(t, err) },
+		},
+		{
+			name: "context cancelled during the body read",
+			respond: func(e *faultEnv, c *faultConn) {
+				body := createdBody(c.id)
+				if c.head(http.StatusCreated, "application/json", len(body)) && c.write(body[:10]) {
+					e.cancel()
+					c.hang()
+				}
+			},
+			attempts: 1, maxTime: second,
+			check: func(t *testing.T, _ *faultEnv, _ *cashfin.Contact, err error) { wantCanceled(t, err) },
+		},
+		{
+			name:     "context cancelled during backoff (10s)",
+			respond:  always(http.StatusServiceUnavailable, ""),
+			opts:     []cashfin.Option{cashfin.WithRetryWait(10*second, 10*second)},
+			setup:    cancelOnBackoff(0),
+			attempts: 1, maxTime: second,
+			check: func(t *testing.T, _ *faultEnv, _ *cashfin.Contact, err error) { wantCanceled(t, err) },
+		},
+		{
+			name: "context cancelled in rate-limiter wait (first attempt)",
+			opts: []cashfin.Option{cashfin.WithRateLimit(0.1)},
+			setup: func(t *testing.T, e *faultEnv) {
+				// The limiter's only token goes to a first call; the call under test must wait 10s.
+				_, err := e.client.Contacts.Create(context.Background(),
+					&cashfin.ContactCreateParams{Name: "Warm Up", IdempotencyKey: "warm-up"})
+				require.NoError(t, err)
+				e.srv.store.reset() // the warm-up's record is not the call's
+				timer := time.AfterFunc(100*time.Millisecond, e.cancel)
+				t.Cleanup(func() { timer.Stop() })
+			},
+			attempts: 1, minTime: 50 * time.Millisecond, maxTime: second, // the warm-up's
+			check: func(t *testing.T, _ *faultEnv, _ *cashfin.Contact, err error) { wantCanceled(t, err) },
+		},
+		{
+			name:     "context cancelled in rate-limiter wait (before a retry)",
+			respond:  always(http.StatusServiceUnavailable, ""),
+			opts:     []cashfin.Option{cashfin.WithRateLimit(0.1)},
+			setup:    cancelOnBackoff(100 * time.Millisecond),
+			attempts: 1, minTime: 50 * time.Millisecond, maxTime: second,
+			check: func(t *testing.T, _ *faultEnv, _ *cashfin.Contact, err error) { wantCanceled(t, err) },
+		},
+		{
+			name:    "context deadline (300ms) while waiting for headers",
+			respond: func(_ *faultEnv, c *faultConn) { c.hang() },
+			setup: func(t *testing.T, e *faultEnv) {
+				var cancel context.CancelFunc
+				e.ctx, cancel = context.WithTimeout(e.ctx, 300*time.Millisecond)
+				t.Cleanup(cancel)
+			},
+			attempts: 1, minTime: 250 * time.Millisecond, maxTime: 2 * second,
+			check: func(t *testing.T, _ *faultEnv, _ *cashfin.Contact, err error) {
+				require.Error(t, err)
+				assert.ErrorIs(t, err, context.DeadlineExceeded)
+				assert.NotErrorIs(t, err, context.Canceled)
+			},
+		},
+		{
+			name:    "context deadline (300ms) before a Retry-After: 2",
+			respond: always(http.StatusServiceUnavailable, "2"),
+			opts:    []cashfin.Option{cashfin.WithRetryWait(5*time.Millisecond, 10*second)},
+			setup: func(t *testing.T, e *faultEnv) {
+				var cancel context.CancelFunc
+				e.ctx, cancel = context.WithTimeout(e.ctx, 300*time.Millisecond)
+				t.Cleanup(cancel)
+			},
+			attempts: 1, maxTime: 250 * time.Millisecond,
+			check: func(t *testing.T, _ *faultEnv, _ *cashfin.Contact, err error) {
+				apiErr := wantAPIError(t, err, http.StatusServiceUnavailable, cashfin.ErrServer)
+				assert.Equal(t, 2*time.Second, apiErr.RetryAfter)
+				assert.ErrorIs(t, err, context.DeadlineExceeded, "an abandoned retry matches DeadlineExceeded")
+			},
+		},
+	}
+}
+
+// redirectCase: a 3xx to another host is reported, never followed, and the other host (which
+// would gladly accept the secret) receives nothing.
+func redirectCase(status int) faultCase {
+	return faultCase{
+		name: fmt.Sprintf("%d to another host", status),
+		respond: func(e *faultEnv, c *faultConn) {
+			c.reply(status, "text/html", "<a>moved</a>", "Location", e.other.URL+createPath+"?token=abc")
+		},
+		setup: func(t *testing.T, e *faultEnv) {
+			e.other = newFaultServer(t, func(c *faultConn) { c.created() })
+		},
+		attempts: 1, maxTime: time.Second,
+		check: func(t *testing.T, e *faultEnv, _ *cashfin.Contact, err error) {
+			apiErr := wantAPIError(t, err, status, nil)
+			for _, kind := range []error{cashfin.ErrBadRequest, cashfin.ErrNotFound, cashfin.ErrServer, cashfin.ErrUnexpectedResponse} {
+				assert.NotErrorIs(t, err, kind)
+			}
+			assert.Contains(t, apiErr.Message, "unexpected redirect to "+e.other.URL+createPath)
+			assert.NotContains(t, err.Error(), "token=abc", "the Location's query is not repeated")
+			assert.Zero(t, e.other.accepts.Load(), "the other host was contacted")
+			assert.NotContains(t, string(e.other.received()), faultSecret)
+		},
+	}
+}
