@@ -1,0 +1,197 @@
+// Command cashfin-mock serves the fake Cashfin Business API of package cashfintest on a port, for
+// demos and for tests written in any language (curl, JavaScript, Python):
+//
+//	go run ./cmd/cashfin-mock -seed 25
+//	listening on http://127.0.0.1:8080
+//	export CASHFIN_BASE_URL=http://127.0.0.1:8080 CASHFIN_CLIENT_SECRET=cs_test_cashfintest
+//
+// It logs one line per request to standard error and shuts down gracefully on SIGINT or SIGTERM.
+// The secret is -secret, never read from the environment, so a real secret is never handed to the
+// fake by accident.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/cashfin-go/cashfin/cashfintest"
+)
+
+// shutdownGrace is how long requests in flight get to finish after a signal.
+const shutdownGrace = 5 * time.Second
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	var usage usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+	case errors.As(err, &usage):
+		if !usage.printed {
+			fmt.Fprintln(os.Stderr, "cashfin-mock:", err)
+		}
+		os.Exit(2)
+	default:
+		fmt.Fprintln(os.Stderr, "cashfin-mock:", err)
+		os.Exit(1)
+	}
+}
+
+// usageError is a bad command line. printed says the flag package has already reported it.
+type usageError struct {
+	err     error
+	printed bool
+}
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// run serves the fake as the command line args say until ctx ends, then shuts down gracefully.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("cashfin-mock", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "`host:port` to listen on (port 0 picks a free one)")
+	secret := fs.String("secret", cashfintest.DefaultSecret, "the only Authorization value accepted")
+	seed := fs.Int("seed", 0, "store `N` demo contacts first")
+	latency := fs.Duration("latency", 0, "delay every response by `D` (such as 200ms)")
+	rateLimit := fs.Int("rate-limit", 0, "admit `N` requests a second, answering 429 over it (0: no limit)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: cashfin-mock [-addr host:port] [-secret S] [-seed N] [-latency D] [-rate-limit N]")
+		fmt.Fprintln(fs.Output(), "\nServes a fake Cashfin Business API (contacts) until interrupted.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err: err, printed: true}
+	}
+	var bad error
+	switch {
+	case fs.NArg() > 0:
+		bad = fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	case *secret == "" || strings.ContainsFunc(*secret, func(r rune) bool { return r <= ' ' || r == 0x7f }):
+		bad = errors.New("-secret must be non-empty, without white space or control characters")
+	case *seed < 0 || *seed > maxSeed:
+		bad = fmt.Errorf("-seed must be between 0 and %d", maxSeed)
+	case *latency < 0:
+		bad = errors.New("-latency must not be negative")
+	case *rateLimit < 0:
+		bad = errors.New("-rate-limit must not be negative")
+	}
+	if bad != nil {
+		return usageError{err: bad}
+	}
+
+	h := cashfintest.NewHandler(
+		cashfintest.WithSecret(*secret),
+		cashfintest.WithLatency(*latency),
+		cashfintest.WithRateLimit(*rateLimit),
+	)
+	h.AddContacts(demoContacts(*seed)...)
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	url := "http://" + dialAddr(ln.Addr())
+	fmt.Fprintf(stdout, "listening on %s\n", url)
+	fmt.Fprintf(stdout, "export CASHFIN_BASE_URL=%s CASHFIN_CLIENT_SECRET=%s\n", url, shellQuote(*secret))
+
+	logger := log.New(stderr, "", log.LstdFlags)
+	srv := &http.Server{
+		Handler:           logRequests(logger, h),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          logger,
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Println("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		_ = srv.Close() // the grace period is over: drop what is left
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// logRequests logs one line per request: method, path, status and duration. Never a header (the
+// Authorization header holds the secret) nor the query.
+func logRequests(logger *log.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		logger.Printf("%s %s %d %s", r.Method, r.URL.EscapedPath(), sw.status, time.Since(start).Round(time.Microsecond))
+	})
+}
+
+// statusWriter remembers the status of a response.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	if !w.wrote {
+		w.status, w.wrote = status, true
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	w.wrote = true
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// dialAddr is the host:port to reach a listener at: its own address, with a loopback name
+// standing in for an unspecified host (":8080" listens on every interface).
+func dialAddr(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	switch {
+	case !ok || !tcp.IP.IsUnspecified():
+		return a.String()
+	case tcp.IP.To4() != nil:
+		return net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port))
+	default: // "::", which on most systems also accepts IPv4
+		return net.JoinHostPort("localhost", strconv.Itoa(tcp.Port))
+	}
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but safe characters.
+func shellQuote(s string) string {
+	safe := strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_-.,:/@%+=", r))
+	}) < 0
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

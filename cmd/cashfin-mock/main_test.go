@@ -1,0 +1,214 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/cashfin-go/cashfin/cashfintest"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// lockedBuffer is a bytes.Buffer safe to write from the server's goroutines while a test reads.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// mock is a cashfin-mock started by run in this process.
+type mock struct {
+	url    string
+	export string
+	stderr *lockedBuffer
+	cancel context.CancelFunc
+	done   chan error
+}
+
+var listening = regexp.MustCompile(`^listening on (http://127\.0\.0\.1:[0-9]+)$`)
+
+// start runs cashfin-mock with args (plus -addr 127.0.0.1:0) and reads its two start-up lines.
+func start(t *testing.T, args ...string) *mock {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	m := &mock{stderr: &lockedBuffer{}, cancel: cancel, done: make(chan error, 1)}
+	go func() {
+		err := run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), pw, m.stderr)
+		pw.CloseWithError(io.EOF)
+		m.done <- err
+	}()
+	t.Cleanup(func() {
+		cancel()
+		_ = pr.Close()
+		<-m.done
+	})
+
+	lines := bufio.NewScanner(pr)
+	require.True(t, lines.Scan(), "no start-up line; stderr: %s", m.stderr)
+	match := listening.FindStringSubmatch(lines.Text())
+	require.NotNil(t, match, "first line %q", lines.Text())
+	m.url = match[1]
+	require.True(t, lines.Scan(), "no export line")
+	m.export = lines.Text()
+	return m
+}
+
+// stop cancels the mock's context, as SIGINT does, and returns what run returned.
+func (m *mock) stop(t *testing.T) error {
+	t.Helper()
+	m.cancel()
+	select {
+	case err := <-m.done:
+		m.done <- err // for the cleanup
+		return err
+	case <-time.After(10 * time.Second):
+		t.Fatal("cashfin-mock did not shut down within 10s")
+		return nil
+	}
+}
+
+// get sends one GET with the default secret, as curl -H "Authorization: ..." does.
+func get(t *testing.T, url string) (*http.Response, []byte) {
+	t.Helper()
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", cashfintest.DefaultSecret)
+	resp, err := (&http.Client{Transport: tr}).Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp, body
+}
+
+// TestRunServesAndShutsDown starts the mock on a free port, lists its seeded contacts as the
+// docs' curl example does, and checks that a cancel (SIGINT) ends it cleanly.
+func TestRunServesAndShutsDown(t *testing.T) {
+	m := start(t, "-seed", "3")
+	assert.Equal(t, "export CASHFIN_BASE_URL="+m.url+" CASHFIN_CLIENT_SECRET="+cashfintest.DefaultSecret, m.export)
+
+	resp, body := get(t, m.url+"/business/contact/list?page=1&limit=10")
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	var list struct {
+		Success    bool              `json:"success"`
+		Data       []json.RawMessage `json:"data"`
+		Pagination map[string]int    `json:"pagination"`
+	}
+	require.NoError(t, json.Unmarshal(body, &list))
+	assert.True(t, list.Success)
+	assert.Len(t, list.Data, 3)
+	assert.Equal(t, map[string]int{"total": 3, "page": 1, "limit": 10, "pages": 1}, list.Pagination)
+
+	require.NoError(t, m.stop(t))
+	logs := m.stderr.String()
+	assert.Contains(t, logs, "GET /business/contact/list 200 ")
+	assert.NotContains(t, logs, cashfintest.DefaultSecret, "the log must never hold the Authorization header")
+	assert.NotContains(t, logs, "limit=10", "the log holds the path, not the query")
+}
+
+// TestRunFlags checks that each flag reaches the fake.
+func TestRunFlags(t *testing.T) {
+	t.Run("secret", func(t *testing.T) {
+		m := start(t, "-secret", "cs_live_$weird'one")
+		assert.True(t, strings.HasSuffix(m.export, ` CASHFIN_CLIENT_SECRET='cs_live_$weird'\''one'`), m.export)
+		resp, _ := get(t, m.url+"/business/contact/list") // sends the default secret
+		assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+		assert.NotContains(t, m.stderr.String(), "weird")
+	})
+	t.Run("rate-limit", func(t *testing.T) {
+		m := start(t, "-rate-limit", "7")
+		resp, _ := get(t, m.url+"/business/contact/list")
+		assert.Equal(t, http.StatusOK, resp.StatusCode)
+		assert.Equal(t, "7", resp.Header.Get("X-RateLimit-Limit"))
+	})
+	t.Run("no rate limit by default", func(t *testing.T) {
+		m := start(t)
+		resp, body := get(t, m.url+"/business/contact/list")
+		assert.Equal(t, http.StatusOK, resp.StatusCode)
+		assert.Empty(t, resp.Header.Get("X-RateLimit-Limit"))
+		assert.JSONEq(t, `{"success":true,"data":[],"pagination":{"total":0,"page":1,"limit":10,"pages":0}}`, string(body))
+	})
+	t.Run("latency", func(t *testing.T) {
+		m := start(t, "-latency", "150ms")
+		begin := time.Now()
+		resp, _ := get(t, m.url+"/business/contact/list")
+		assert.Equal(t, http.StatusOK, resp.StatusCode)
+		assert.GreaterOrEqual(t, time.Since(begin), 150*time.Millisecond)
+	})
+}
+
+// TestRunRejectsBadCommandLines checks that bad flags fail before anything listens.
+func TestRunRejectsBadCommandLines(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-seed", "-1"}, "-seed must be between"},
+		{[]string{"-seed", "2000000"}, "-seed must be between"},
+		{[]string{"-secret", ""}, "-secret must be non-empty"},
+		{[]string{"-secret", "cs test"}, "-secret must be non-empty"},
+		{[]string{"-latency", "-1s"}, "-latency must not be negative"},
+		{[]string{"-rate-limit", "-3"}, "-rate-limit must not be negative"},
+		{[]string{"-latency", "soon"}, "invalid value"},
+		{[]string{"-nope"}, "flag provided but not defined"},
+		{[]string{"extra"}, `unexpected argument "extra"`},
+		{[]string{"-addr", "256.0.0.1:http-nope"}, ""}, // a listen error, not a usage error
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), tt.args, &stdout, &stderr)
+			require.Error(t, err)
+			assert.Empty(t, stdout.String(), "nothing is announced when the command line is bad")
+			var usage usageError
+			if tt.want == "" {
+				assert.False(t, errors.As(err, &usage), "%v", err)
+				return
+			}
+			require.ErrorAs(t, err, &usage)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+
+	var stderr bytes.Buffer
+	err := run(context.Background(), []string{"-h"}, io.Discard, &stderr)
+	assert.ErrorIs(t, err, flag.ErrHelp)
+	assert.Contains(t, stderr.String(), "-rate-limit")
+}
+
+// TestRunFailsOnBusyAddress checks that a second mock on the same port reports the listen error.
+func TestRunFailsOnBusyAddress(t *testing.T) {
+	m := start(t)
+	err := run(context.Background(), []string{"-addr", strings.TrimPrefix(m.url, "http://")}, io.Discard, io.Discard)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "address already in use")
+}
