@@ -16,6 +16,7 @@ package cashfin
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"runtime"
@@ -116,6 +117,11 @@ func NewClient(secret string, opts ...Option) (*Client, error) {
 	c := &Client{t: transport.New(tc, basePath)}
 	c.Contacts = &ContactsService{client: c}
 	return c, nil
+}
+
+// Format prints the client without its secret, whatever the verb (%v, %+v, %#v, %s, %d, ...).
+func (c Client) Format(f fmt.State, verb rune) {
+	io.WriteString(f, "cashfin.Client{Contacts: ..., secret: [redacted]}")
 }
 
 // checkSecret rejects a missing secret and one that cannot be a header value as it stands.
