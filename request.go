@@ -21,6 +21,9 @@ type wire[T any] interface {
 
 // send runs r and returns the response of a 2xx, or the error a caller should see.
 func (c *Client) send(ctx context.Context, r *transport.Request) (*transport.Response, error) {
+	if err := ctx.Err(); err != nil { // an ended context sends nothing, whatever the RoundTripper
+		return nil, fmt.Errorf("cashfin: %s %s: %w", r.Method, c.t.Path(r.Path), err)
+	}
 	resp, err := c.t.Do(ctx, r)
 	if err != nil {
 		var tl *transport.TooLargeError
