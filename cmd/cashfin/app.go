@@ -1,0 +1,264 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-isatty"
+
+	"github.com/cashfin-go/cashfin"
+)
+
+// Exit statuses (see the package comment).
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+// run is the whole command, minus the process: tests call it directly.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, env: env}
+	return a.run(ctx, args)
+}
+
+// app is one run of the command, with everything it touches outside itself.
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	env            func(string) string
+
+	// Test hooks; zero values mean the production behaviour.
+	isTerminal    func(w io.Writer) bool // whether w shows a progress bar; nil: a real terminal check
+	clientOptions []cashfin.Option       // appended to the CLI's own options
+	pauseMin      time.Duration          // pause after a 429 that has no Retry-After; 0: defaultPauseMin
+	tick          time.Duration          // progress bar refresh interval; 0: defaultTick
+}
+
+// usageError is a usage or input error: exit status 2.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+// usagef returns a usage error.
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Errorf(format, args...)}
+}
+
+// errReported is a failure already described on standard error (a failed import row, an
+// interrupted import): exit status 1 and no further message.
+var errReported = errors.New("failure already reported")
+
+const usageText = `usage:
+  cashfin contacts create --name NAME [--email E] [--phone P] [--position P] [--company C]
+  cashfin contacts get ID
+  cashfin contacts list [--page N] [--limit N] [--search S] [--all]
+  cashfin contacts import FILE [--concurrency N] [--rate R] [--skip-existing] [--dry-run] [--errors OUT.csv]
+  cashfin contacts export [--search S] [--concurrency N] [--rate R] [--out FILE] [--excel-safe]
+
+Every command takes --format table|json|jsonl|csv and --base-url URL.
+The client secret is read from CASHFIN_CLIENT_SECRET; the base URL from --base-url,
+else CASHFIN_BASE_URL, else https://api.cashfin.africa.
+Run "cashfin contacts COMMAND -h" for a command's flags.
+`
+
+func (a *app) run(ctx context.Context, args []string) int {
+	if len(args) == 0 {
+		io.WriteString(a.stderr, usageText)
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		io.WriteString(a.stderr, usageText)
+		return exitOK
+	case "contacts":
+	default:
+		return a.fail(usagef("unknown command %q: want \"contacts\" (see \"cashfin -h\")", args[0]))
+	}
+	if len(args) < 2 {
+		return a.fail(usagef("missing subcommand: want contacts create, get, list, import or export"))
+	}
+	commands := map[string]func(context.Context, []string) error{
+		"create": a.create,
+		"get":    a.get,
+		"list":   a.list,
+		"import": a.importContacts,
+		"export": a.export,
+	}
+	cmd, ok := commands[args[1]]
+	if !ok {
+		if h := args[1]; h == "-h" || h == "-help" || h == "--help" || h == "help" {
+			io.WriteString(a.stderr, usageText)
+			return exitOK
+		}
+		return a.fail(usagef("unknown subcommand %q: want create, get, list, import or export", args[1]))
+	}
+	return a.fail(cmd(ctx, args[2:]))
+}
+
+// fail reports err, if any, as one line on standard error and returns the exit status it means.
+func (a *app) fail(err error) int {
+	var ue *usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.Is(err, errReported):
+		return exitFailure
+	case errors.As(err, &ue), errors.Is(err, cashfin.ErrInvalidParams):
+		a.errorLine(err)
+		return exitUsage
+	case errors.Is(err, context.Canceled):
+		a.errorLine(errors.New("interrupted"))
+		return exitFailure
+	}
+	a.errorLine(err)
+	return exitFailure
+}
+
+// errorLine writes err to standard error as one line starting "cashfin: ".
+func (a *app) errorLine(err error) {
+	msg := oneLine(err.Error())
+	if !strings.HasPrefix(msg, "cashfin: ") {
+		msg = "cashfin: " + msg
+	}
+	fmt.Fprintln(a.stderr, msg)
+}
+
+// oneLine folds line breaks into spaces.
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	return strings.Join(strings.Fields(strings.ReplaceAll(strings.ReplaceAll(s, "\r", " "), "\n", " ")), " ")
+}
+
+// commonFlags are the flags every command takes.
+type commonFlags struct {
+	format  string
+	baseURL string
+}
+
+var formats = []string{"table", "json", "jsonl", "csv"}
+
+// newFlagSet returns a flag set for "cashfin contacts NAME" with the common flags registered, the
+// format defaulting to defaultFormat ("" for none).
+func (a *app) newFlagSet(name, args, defaultFormat string) (*flag.FlagSet, *commonFlags) {
+	fs := flag.NewFlagSet("cashfin contacts "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	c := &commonFlags{}
+	formatHelp := "output format: table, json, jsonl or csv"
+	if defaultFormat == "" {
+		formatHelp = "write each created contact to standard output in this format: table, json, jsonl or csv"
+	}
+	fs.StringVar(&c.format, "format", defaultFormat, formatHelp)
+	fs.StringVar(&c.baseURL, "base-url", "", "API base URL (default $CASHFIN_BASE_URL, else "+cashfin.DefaultBaseURL+")")
+	fs.Usage = func() {
+		fmt.Fprintf(a.stderr, "usage: cashfin contacts %s %s\n\nflags:\n", name, args)
+		fs.SetOutput(a.stderr)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	return fs, c
+}
+
+// parse parses args with fs, allowing flags after positional arguments ("import FILE --dry-run"),
+// and returns the positional arguments. A "--" ends the flags.
+func (a *app) parse(fs *flag.FlagSet, c *commonFlags, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fs.Usage()
+				return nil, err
+			}
+			return nil, usagef("%s: %v (see \"%s -h\")", fs.Name(), err, fs.Name())
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			positional = append(positional, rest...)
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+	if c != nil && c.format != "" && !contains(formats, c.format) {
+		return nil, usagef("%s: unknown format %q: want table, json, jsonl or csv", fs.Name(), c.format)
+	}
+	return positional, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// client builds the API client: the secret from CASHFIN_CLIENT_SECRET, the base URL from
+// --base-url, else CASHFIN_BASE_URL, else production. rate > 0 paces requests client-side.
+func (a *app) client(c *commonFlags, rate float64) (*cashfin.Client, error) {
+	secret := a.env(cashfin.EnvClientSecret)
+	if secret == "" {
+		return nil, usagef("no client secret: set %s", cashfin.EnvClientSecret)
+	}
+	base := c.baseURL
+	if base == "" {
+		base = a.env(cashfin.EnvBaseURL)
+	}
+	if base == "" {
+		base = cashfin.DefaultBaseURL
+	}
+	opts := []cashfin.Option{
+		cashfin.WithBaseURL(base),
+		cashfin.WithUserAgent("cashfin-cli/" + cashfin.Version),
+	}
+	if rate > 0 {
+		opts = append(opts, cashfin.WithRateLimit(rate))
+	}
+	opts = append(opts, a.clientOptions...)
+	client, err := cashfin.NewClient(secret, opts...)
+	if err != nil {
+		return nil, &usageError{err}
+	}
+	return client, nil
+}
+
+// terminal reports whether w is a terminal, where a progress bar belongs.
+func (a *app) terminal(w io.Writer) bool {
+	if a.isTerminal != nil {
+		return a.isTerminal(w)
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())
+}
+
+// checkConcurrency and checkRate validate the shared bulk flags.
+func checkConcurrency(name string, n int) error {
+	if n < 1 || n > 64 {
+		return usagef("%s: --concurrency %d: want 1 to 64", name, n)
+	}
+	return nil
+}
+
+func checkRate(name string, r float64) error {
+	if !(r >= 0) || r > 1e6 {
+		return usagef("%s: --rate %v: want a number of requests per second, 0 for no limit", name, r)
+	}
+	return nil
+}

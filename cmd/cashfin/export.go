@@ -1,0 +1,351 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/cashfin-go/cashfin"
+)
+
+// pageSize is the page size of bulk walks: the API's maximum.
+const pageSize = 100
+
+// export is "cashfin contacts export": every contact, in list order, to standard output or --out.
+func (a *app) export(ctx context.Context, args []string) error {
+	fs, common := a.newFlagSet("export", "[--search S] [--concurrency N] [--rate R] [--out FILE] [--excel-safe]", "csv")
+	search := fs.String("search", "", "only contacts whose name, email, phone or company contains this")
+	concurrency := fs.Int("concurrency", 4, "pages fetched at once")
+	rate := fs.Float64("rate", 5, "requests per second at most, 0 for no limit (5 is the smallest plan's limit)")
+	outPath := fs.String("out", "", "write to this `file` rather than standard output")
+	safe := fs.Bool("excel-safe", false, "csv: prefix cells starting with = + - or @ with ' so a spreadsheet does not run them")
+	rest, err := a.parse(fs, common, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("export: unexpected argument %q", rest[0])
+	}
+	if err := checkConcurrency("export", *concurrency); err != nil {
+		return err
+	}
+	if err := checkRate("export", *rate); err != nil {
+		return err
+	}
+	client, err := a.client(common, *rate)
+	if err != nil {
+		return err
+	}
+
+	var (
+		w   io.Writer = a.stdout
+		tmp *os.File
+	)
+	if *outPath != "" {
+		// Written beside the destination and renamed into place at the end, so that FILE is
+		// either the whole export or untouched.
+		dir, base := filepath.Split(*outPath)
+		if tmp, err = os.CreateTemp(dir, "."+base+".*.tmp"); err != nil {
+			return usagef("export: --out: %v", err)
+		}
+		defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+		defer tmp.Close()
+		w = tmp
+	}
+	cw := newContactWriter(w, common.format, writerOptions{excelSafe: *safe})
+	prog := newProgress(a.stderr, a.terminal(a.stderr), "exported", 0, a.tick)
+	ex := &exporter{
+		client:      client,
+		pace:        newPacer(a.pauseMin, prog),
+		prog:        prog,
+		search:      *search,
+		concurrency: *concurrency,
+		out:         cw,
+	}
+	err = ex.run(ctx)
+	prog.finish()
+	if err != nil {
+		cw.Flush()
+		return err
+	}
+	if err := cw.Close(); err != nil {
+		return fmt.Errorf("export: writing the output: %w", err)
+	}
+	where := ""
+	if tmp != nil {
+		if err := tmp.Close(); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		if err := os.Rename(tmp.Name(), *outPath); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		where = " to " + *outPath
+	}
+	fmt.Fprintf(a.stderr, "exported %d %s%s\n", ex.written, plural(ex.written, "contact", "contacts"), where)
+	return nil
+}
+
+// exporter walks the list with pages fetched concurrently and writes each contact once, in list
+// order.
+//
+// The list is newest first and has no deletions, so a contact created during the export pushes
+// every other one a place further down: a page fetched later than the one before it may start
+// with contacts already written, and those are dropped by ID. The dangerous case is the reverse,
+// a page fetched before a creation that the page before it saw, which would miss the contacts
+// pushed down from there: a contact's rank counted from the end of the list (total-1-position)
+// never changes, so comparing the ranks each page covers (from its own total) shows that gap,
+// and the page is fetched again. Memory holds a window of pages and of recent IDs, not the list.
+type exporter struct {
+	client      *cashfin.Client
+	pace        *pacer
+	prog        *progress
+	search      string
+	concurrency int
+	out         contactWriter
+
+	low      int      // lowest rank written so far
+	maxTotal int      // largest total any page reported
+	done     bool     // every rank down to 0 is written
+	recent   idWindow // IDs of the last contacts written
+	written  int
+}
+
+// fetched is a page on its way to the writer.
+type fetched struct {
+	page *cashfin.Page[cashfin.Contact]
+	err  error
+}
+
+// run fetches page 1 to learn how many pages there are, then the others concurrently.
+func (e *exporter) run(ctx context.Context) error {
+	e.recent.init(2 * pageSize)
+	first, err := fetchPage(ctx, e.client, e.pace, e.search, 1)
+	if err != nil {
+		return err
+	}
+	if first.Pagination.Total == 0 && first.Pagination.Pages == 0 && len(first.Data) > 0 {
+		return e.sequential(ctx, first) // no page block: walk until a short page
+	}
+	e.prog.setTotal(first.Pagination.Total)
+	if _, err := e.emit(1, first, false); err != nil {
+		return err
+	}
+	for next := 2; !e.done; {
+		last := max(next, (e.maxTotal+pageSize-1)/pageSize)
+		if err := e.pipeline(ctx, next, last); err != nil {
+			return err
+		}
+		next = last + 1
+	}
+	return nil
+}
+
+// pipeline fetches pages from..to, concurrency at a time, and writes them in order. At most
+// 2*concurrency+1 pages are held at once, however long the list.
+func (e *exporter) pipeline(ctx context.Context, from, to int) error {
+	ctx, cancel := context.WithCancel(ctx)
+	pending := make(chan chan fetched, e.concurrency) // pages in list order, fetched or not
+	sem := make(chan struct{}, e.concurrency)         // fetches in flight
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(pending)
+		for n := from; n <= to; n++ {
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			ch := make(chan fetched, 1)
+			wg.Add(1)
+			go func(n int) {
+				defer wg.Done()
+				p, err := fetchPage(ctx, e.client, e.pace, e.search, n)
+				<-sem
+				ch <- fetched{p, err}
+			}(n)
+			select {
+			case pending <- ch:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	defer func() {
+		cancel()
+		for range pending { // let the dispatcher end
+		}
+		wg.Wait()
+	}()
+
+	n := from
+	for ch := range pending {
+		r := <-ch
+		if r.err != nil {
+			return r.err
+		}
+		page := r.page
+		for try := 1; ; try++ {
+			gap, err := e.emit(n, page, try > 3)
+			if err != nil {
+				return err
+			}
+			if !gap {
+				break
+			}
+			// Fetched before contacts created since pushed some down past it: fetch it again.
+			if page, err = fetchPage(ctx, e.client, e.pace, e.search, n); err != nil {
+				return err
+			}
+		}
+		if e.done {
+			return nil
+		}
+		n++
+	}
+	return ctx.Err()
+}
+
+// sequential walks the pages after first one at a time, for a list without page blocks.
+func (e *exporter) sequential(ctx context.Context, first *cashfin.Page[cashfin.Contact]) error {
+	page := first
+	for n := 1; ; n++ {
+		if err := e.writePage(page); err != nil {
+			return err
+		}
+		if len(page.Data) < pageSize {
+			return nil
+		}
+		var err error
+		if page, err = fetchPage(ctx, e.client, e.pace, e.search, n+1); err != nil {
+			return err
+		}
+	}
+}
+
+// emit writes page n, skipping contacts already written. It writes nothing and reports a gap when
+// the page misses contacts just above it in the list (see exporter), unless force is set.
+func (e *exporter) emit(n int, p *cashfin.Page[cashfin.Contact], force bool) (gap bool, err error) {
+	total := p.Pagination.Total
+	top := total - (n-1)*pageSize - 1 // rank of the page's first contact
+	if n > 1 && top < e.low-1 && len(p.Data) > 0 && !force {
+		return true, nil
+	}
+	if n > 1 {
+		// The first top-(low-1) contacts were written already: remember at least that many IDs.
+		e.recent.grow(top - e.low + 1 + 2*pageSize)
+	}
+	if err := e.writePage(p); err != nil {
+		return false, err
+	}
+	pageLow := total - (n-1)*pageSize - len(p.Data)
+	if n == 1 {
+		e.low = pageLow
+	} else {
+		e.low = min(e.low, pageLow)
+	}
+	if total > e.maxTotal {
+		e.maxTotal = total
+		e.prog.setTotal(total)
+	}
+	e.done = len(p.Data) < pageSize || e.low <= 0
+	return false, nil
+}
+
+// writePage writes the contacts of p not written yet, and flushes.
+func (e *exporter) writePage(p *cashfin.Page[cashfin.Contact]) error {
+	k := 0
+	for i := range p.Data {
+		c := &p.Data[i]
+		if c.ID != "" {
+			if e.recent.has(c.ID) {
+				continue
+			}
+			e.recent.add(c.ID)
+		}
+		if err := e.out.Write(c); err != nil {
+			return fmt.Errorf("export: writing the output: %w", err)
+		}
+		k++
+	}
+	e.written += k
+	e.prog.add(k)
+	if err := e.out.Flush(); err != nil {
+		return fmt.Errorf("export: writing the output: %w", err)
+	}
+	return nil
+}
+
+// fetchPage fetches page n of the contacts matching search, waiting out 429s.
+func fetchPage(ctx context.Context, client *cashfin.Client, pace *pacer, search string, n int) (*cashfin.Page[cashfin.Contact], error) {
+	params := &cashfin.ContactListParams{Page: n, Limit: pageSize, Search: search}
+	for try := 1; ; try++ {
+		if err := pace.wait(ctx); err != nil {
+			return nil, err
+		}
+		p, err := client.Contacts.List(ctx, params)
+		if pace.check(err, try) {
+			continue
+		}
+		return p, err
+	}
+}
+
+// walkPages calls fn with every page of the contacts matching search, one page at a time,
+// waiting out 429s.
+func walkPages(ctx context.Context, client *cashfin.Client, pace *pacer, search string, fn func(*cashfin.Page[cashfin.Contact]) error) error {
+	for n := 1; ; n++ {
+		p, err := fetchPage(ctx, client, pace, search, n)
+		if err != nil {
+			return err
+		}
+		if err := fn(p); err != nil {
+			return err
+		}
+		last := len(p.Data) < pageSize
+		if pg := p.Pagination; pg.Pages > 0 || pg.Total > 0 {
+			last = last || n >= pg.Pages
+		}
+		if last {
+			return nil
+		}
+	}
+}
+
+// idWindow remembers the last IDs added, at most a capacity of them.
+type idWindow struct {
+	set   map[string]struct{}
+	queue []string
+	head  int
+	cap   int
+}
+
+func (w *idWindow) init(capacity int) {
+	w.set, w.cap = make(map[string]struct{}, capacity), capacity
+}
+
+// grow raises the capacity to at least n.
+func (w *idWindow) grow(n int) { w.cap = max(w.cap, n) }
+
+func (w *idWindow) has(id string) bool {
+	_, ok := w.set[id]
+	return ok
+}
+
+func (w *idWindow) add(id string) {
+	for len(w.queue)-w.head >= w.cap {
+		delete(w.set, w.queue[w.head])
+		w.queue[w.head] = ""
+		w.head++
+	}
+	if w.head > len(w.queue)/2 && w.head > 64 {
+		w.queue = append(w.queue[:0], w.queue[w.head:]...)
+		w.head = 0
+	}
+	w.queue = append(w.queue, id)
+	w.set[id] = struct{}{}
+}

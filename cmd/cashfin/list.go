@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"github.com/cashfin-go/cashfin"
+)
+
+// list is "cashfin contacts list": one page of contacts, newest first, or with --all every page,
+// streamed as it arrives.
+func (a *app) list(ctx context.Context, args []string) error {
+	fs, common := a.newFlagSet("list", "[--page N] [--limit N] [--search S] [--all]", "table")
+	var p cashfin.ContactListParams
+	var all bool
+	fs.IntVar(&p.Page, "page", 1, "page `number`, from 1")
+	fs.IntVar(&p.Limit, "limit", 0, "contacts per page, 1 to 100 (default 10, or 100 with --all)")
+	fs.StringVar(&p.Search, "search", "", "only contacts whose name, email, phone or company contains this")
+	fs.BoolVar(&all, "all", false, "every page from --page on, streamed")
+	rest, err := a.parse(fs, common, args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(rest) > 0:
+		return usagef("list: unexpected argument %q", rest[0])
+	case p.Page < 1:
+		return usagef("list: --page %d: want 1 or more", p.Page)
+	case p.Limit < 0 || p.Limit > 100 || (p.Limit == 0 && isSet(fs.Visit, "limit")):
+		return usagef("list: --limit %d: want 1 to 100", p.Limit)
+	}
+	client, err := a.client(common, 0)
+	if err != nil {
+		return err
+	}
+	w := newContactWriter(a.stdout, common.format, writerOptions{})
+	if !all {
+		page, err := client.Contacts.List(ctx, &p)
+		if err != nil {
+			return err
+		}
+		for i := range page.Data {
+			if err := w.Write(&page.Data[i]); err != nil {
+				return err
+			}
+		}
+		if err := w.Close(); err != nil {
+			return err
+		}
+		if pg := page.Pagination; common.format == "table" && pg.Pages > 1 {
+			fmt.Fprintf(a.stderr, "page %d of %d (%d contacts): --page N for another, --all for every page\n",
+				pg.Page, pg.Pages, pg.Total)
+		}
+		return nil
+	}
+	for page, err := range client.Contacts.ListPages(ctx, &p) {
+		if err != nil {
+			w.Close()
+			return err
+		}
+		for i := range page.Data {
+			if err := w.Write(&page.Data[i]); err != nil {
+				return err
+			}
+		}
+		if err := w.Flush(); err != nil {
+			return err
+		}
+	}
+	return w.Close()
+}
+
+// isSet reports whether the flag name was given on the command line; visit is FlagSet.Visit.
+func isSet(visit func(func(*flag.Flag)), name string) bool {
+	set := false
+	visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}

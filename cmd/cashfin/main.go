@@ -1,0 +1,35 @@
+// Command cashfin moves the contacts of a Cashfin business in and out: create one, get one, list
+// them, and import or export them in bulk, fast, resumably and without duplicates.
+//
+//	cashfin contacts create --name NAME [--email E] [--phone P] [--position P] [--company C]
+//	cashfin contacts get ID
+//	cashfin contacts list [--page N] [--limit N] [--search S] [--all]
+//	cashfin contacts import FILE [--concurrency N] [--rate R] [--skip-existing] [--dry-run] [--errors OUT.csv]
+//	cashfin contacts export [--search S] [--concurrency N] [--rate R] [--out FILE] [--excel-safe]
+//
+// Every command takes --format table|json|jsonl|csv and --base-url URL. The client secret is read
+// from CASHFIN_CLIENT_SECRET only (a flag would show in process lists); the base URL is --base-url,
+// else CASHFIN_BASE_URL, else the production API.
+//
+// Exit status: 0 success; 1 an API or network failure, an interrupted run, or any import row that
+// failed; 2 a usage or input error.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		// After the first Ctrl-C the commands wind down; a second one kills the process at once.
+		<-ctx.Done()
+		stop()
+	}()
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
