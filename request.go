@@ -33,7 +33,7 @@ func (c *Client) send(ctx context.Context, r *transport.Request) (*transport.Res
 		return nil, fmt.Errorf("cashfin: %s %s: %w", r.Method, c.t.Path(r.Path), err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
-		f, _ := envelope.DecodeFailure(resp.Body)
+		f, _ := envelope.DecodeError(resp.Body)
 		return nil, abandoned(resp, failureError(resp, f))
 	}
 	return resp, nil

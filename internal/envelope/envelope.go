@@ -96,6 +96,17 @@ func DecodeFailure(raw []byte) (f *Failure, ok bool) {
 	return failure(b.Error, b.Errors, b.Message, b.RetryAfter), true
 }
 
+// DecodeError reads the failure fields of a non-2xx response's body: those of any JSON object, with
+// or without "success", since a gateway or proxy in front of the API may answer {"message": "..."}.
+// ok is false when raw is not a JSON object (a gateway's HTML page, say).
+func DecodeError(raw []byte) (f *Failure, ok bool) {
+	var b failureBody
+	if err := json.Unmarshal(raw, &b); err != nil || !bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) {
+		return nil, false
+	}
+	return failure(b.Error, b.Errors, b.Message, b.RetryAfter), true
+}
+
 // RetryAfter reads the "retry_after" field (seconds) of a JSON body, whatever else it holds.
 func RetryAfter(raw []byte) (time.Duration, bool) {
 	if !bytes.Contains(raw, []byte(`"retry_after"`)) {
