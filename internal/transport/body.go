@@ -2,9 +2,11 @@ package transport
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 )
 
 // TooLargeError reports a response body over the size limit; the body was not read.
@@ -22,12 +24,22 @@ func (e *TooLargeError) Error() string {
 // breaks mid-body is then a failed attempt (and retried like one), the per-attempt timeout covers
 // the body, and the connection goes back to the pool before any retry decision. A body over the
 // limit is never read into memory.
+//
+// It also enforces the per-attempt timeout, rather than http.Client.Timeout: net/http handles a
+// Client.Timeout over a RoundTripper it does not know (this one) with a timer, a goroutine and a
+// body wrapper per request, where a context deadline costs one context.
 type bufferingTransport struct {
-	base  http.RoundTripper
-	limit int64
+	base    http.RoundTripper
+	limit   int64
+	timeout time.Duration // per attempt, body included; 0 for none
 }
 
 func (b *bufferingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if b.timeout > 0 {
+		ctx, cancel := context.WithTimeout(req.Context(), b.timeout)
+		defer cancel() // the body is read whole before this returns
+		req = req.WithContext(ctx)
+	}
 	resp, err := b.base.RoundTrip(req)
 	if err != nil {
 		return nil, err

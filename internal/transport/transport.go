@@ -87,14 +87,16 @@ func New(cfg Config, basePath string) *Transport {
 	} else {
 		hc.Transport = newHTTPTransport()
 	}
+	timeout := hc.Timeout
 	if cfg.Timeout > 0 {
-		hc.Timeout = cfg.Timeout
+		timeout = cfg.Timeout
 	}
+	hc.Timeout = 0 // enforced per attempt by bufferingTransport, at a fraction of the cost
 	base := hc.Transport
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	hc.Transport = &bufferingTransport{base: base, limit: MaxBodySize}
+	hc.Transport = &bufferingTransport{base: base, limit: MaxBodySize, timeout: timeout}
 	// An API client must not follow redirects: a 3xx is reported, not chased to another host.
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
