@@ -53,7 +53,8 @@ type Client struct {
 	// Contacts is the people directory of your business.
 	Contacts *ContactsService
 
-	t *transport.Transport
+	t      *transport.Transport
+	redact *redactor // behind a pointer: fmt never prints what a nested pointer holds
 }
 
 // NewClient returns a client authenticated by secret, the "cs_..." client secret of your
@@ -96,6 +97,7 @@ func NewClient(secret string, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 
+	rd := newRedactor(cfg.secret)
 	tc := transport.Config{
 		BaseURL:      base,
 		Secret:       cfg.secret,
@@ -105,7 +107,7 @@ func NewClient(secret string, opts ...Option) (*Client, error) {
 		MaxRetries:   cfg.maxRetries,
 		RetryWaitMin: cfg.waitMin,
 		RetryWaitMax: cfg.waitMax,
-		Logger:       cfg.logger,
+		Logger:       rd.logger(cfg.logger),
 	}
 	if tc.Timeout == 0 && (cfg.httpClient == nil || cfg.httpClient.Timeout == 0) {
 		tc.Timeout = DefaultTimeout
@@ -114,7 +116,7 @@ func NewClient(secret string, opts ...Option) (*Client, error) {
 		// A burst of one spaces requests evenly, so no one-second window sees more than the limit.
 		tc.Limiter = rate.NewLimiter(rate.Limit(cfg.rateLimit), 1)
 	}
-	c := &Client{t: transport.New(tc, basePath)}
+	c := &Client{t: transport.New(tc, basePath), redact: rd}
 	c.Contacts = &ContactsService{client: c}
 	return c, nil
 }

@@ -28,10 +28,13 @@ func (c *Client) send(ctx context.Context, r *transport.Request) (*transport.Res
 	if err != nil {
 		var tl *transport.TooLargeError
 		if errors.As(err, &tl) {
-			return nil, tooLargeError(r.Method, c.t.Path(r.Path), tl)
+			clean := *tl
+			clean.Header, _ = c.redact.header(tl.Header)
+			return nil, tooLargeError(r.Method, c.t.Path(r.Path), &clean)
 		}
 		return nil, fmt.Errorf("cashfin: %s %s: %w", r.Method, c.t.Path(r.Path), err)
 	}
+	resp = c.redact.response(resp) // a server echoing the secret must not put it in an error
 	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
 		f, _ := envelope.DecodeError(resp.Body)
 		return nil, abandoned(resp, failureError(resp, f))
