@@ -1,0 +1,131 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// messyCSV is what a CRM export or a sales spreadsheet looks like: an Excel byte-order mark,
+// headers in capitals with spaces, "company" for companyname, an unknown column, quoted commas,
+// quotes and line breaks, UTF-8 names, blank lines and rows of empty cells.
+const messyCSV = "\ufeff Name ,EMAIL,Phone,Notes,Company,position\r\n" +
+	"Jane Wanjiku,jane@acme.co.ke,+254 712 345 678,vip,\"Acme, Ltd\",Procurement Manager\r\n" +
+	"\r\n" +
+	"\"Otieno \"\"Oti\"\" Odhiambo\",OTI@example.com,0722000111,\"two\nlines\",Kisumu Traders,\r\n" +
+	",,,,,\r\n" +
+	"Zoë Nyambura-Ünal,zoe@example.org,,,Ünal & Söhne,CTO\r\n" +
+	"  Short Row  ,short@example.com\r\n"
+
+func TestReadCSVMessy(t *testing.T) {
+	file, err := readCSV(strings.NewReader(messyCSV))
+	require.NoError(t, err)
+	assert.Equal(t, []string{" Name ", "EMAIL", "Phone", "Notes", "Company", "position"}, file.header,
+		"the header is kept as read, without the byte-order mark")
+	require.Len(t, file.records, 4)
+
+	want := []record{
+		{line: 2, fields: fields{"Jane Wanjiku", "jane@acme.co.ke", "+254 712 345 678", "Procurement Manager", "Acme, Ltd"}},
+		{line: 4, fields: fields{`Otieno "Oti" Odhiambo`, "OTI@example.com", "0722000111", "", "Kisumu Traders"}},
+		{line: 7, fields: fields{"Zoë Nyambura-Ünal", "zoe@example.org", "", "CTO", "Ünal & Söhne"}},
+		{line: 8, fields: fields{"Short Row", "short@example.com", "", "", ""}},
+	}
+	for i, w := range want {
+		assert.Equal(t, w.line, file.records[i].line, "line of record %d", i)
+		assert.Equal(t, w.fields, file.records[i].fields, "fields of record %d", i)
+	}
+	assert.Equal(t, "two\nlines", file.records[1].raw[3], "raw cells are kept as read")
+}
+
+func TestReadCSVHeaderRules(t *testing.T) {
+	t.Run("companyname wins over its alias", func(t *testing.T) {
+		file, err := readCSV(strings.NewReader("company,name,companyname\nAlias Co,Ann,Real Co\n"))
+		require.NoError(t, err)
+		assert.Equal(t, "Real Co", file.records[0].fields.CompanyName)
+	})
+	t.Run("the first of two columns of the same name wins", func(t *testing.T) {
+		file, err := readCSV(strings.NewReader("name,NAME\nFirst,Second\n"))
+		require.NoError(t, err)
+		assert.Equal(t, "First", file.records[0].fields.Name)
+	})
+	t.Run("no BOM, header only", func(t *testing.T) {
+		file, err := readCSV(strings.NewReader("name,email\n"))
+		require.NoError(t, err)
+		assert.Empty(t, file.records)
+	})
+}
+
+func TestReadCSVErrors(t *testing.T) {
+	for _, tc := range []struct{ name, in, want string }{
+		{"no name column", "email,phone\na@b.co,1\n", "no name column in the header (it has: email, phone)"},
+		{"empty", "", "empty file"},
+		{"only a BOM", "\ufeff", "empty file"},
+		{"bare quote", "name,email\nAn\"n,a@b.co\n", "bare \""},
+		{"unterminated quote", "name,email\n\"Ann,a@b.co\n", "extraneous or missing \""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := readCSV(strings.NewReader(tc.in))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+func TestReadJSONL(t *testing.T) {
+	in := "\ufeff{\"name\":\"Jane\",\"email\":\"jane@acme.co.ke\",\"Company\":\"Acme\"}\n" +
+		"\n" +
+		"  {\"NAME\":\" Otieno \",\"phone\":254722000111,\"position\":null,\"extra\":[1,2]}  \n" +
+		"[\"not\",\"an\",\"object\"]\n" +
+		"{\"name\":\"Bad\",\"email\":{\"x\":1}}\n" +
+		"{\"name\":\"Both\",\"company\":\"Alias\",\"companyname\":\"Real\"}\n" +
+		"{not json\n"
+	file, err := readJSONL(strings.NewReader(in))
+	require.NoError(t, err)
+	assert.Equal(t, fieldNames, file.header)
+	require.Len(t, file.records, 6)
+
+	assert.Equal(t, record{line: 1, fields: fields{Name: "Jane", Email: "jane@acme.co.ke", CompanyName: "Acme"},
+		raw: []string{"Jane", "jane@acme.co.ke", "", "", "Acme"}}, file.records[0])
+	assert.Equal(t, 3, file.records[1].line)
+	assert.Equal(t, fields{Name: "Otieno", Phone: "254722000111"}, file.records[1].fields,
+		"keys match case-insensitively, values are trimmed, numbers kept as written, null is empty")
+	assert.Empty(t, file.records[1].err)
+	assert.Equal(t, "not a JSON object", file.records[2].err)
+	assert.Contains(t, file.records[3].err, "want a string")
+	assert.Equal(t, "Real", file.records[4].fields.CompanyName)
+	assert.Equal(t, 7, file.records[5].line)
+	assert.Equal(t, "not a JSON object", file.records[5].err)
+}
+
+func TestReadJSONLTooLong(t *testing.T) {
+	_, err := readJSONL(strings.NewReader(`{"name":"` + strings.Repeat("x", maxJSONLine) + `"}`))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "longer than")
+}
+
+func TestReadImportFile(t *testing.T) {
+	t.Run("extension picks JSON lines", func(t *testing.T) {
+		for _, name := range []string{"a.jsonl", "b.NDJSON"} {
+			file, err := readImportFile(writeFile(t, name, `{"name":"Ann"}`+"\n"), nil)
+			require.NoError(t, err)
+			assert.Equal(t, "Ann", file.records[0].fields.Name, name)
+		}
+	})
+	t.Run("dash is CSV on standard input", func(t *testing.T) {
+		file, err := readImportFile("-", strings.NewReader("name\nAnn\n"))
+		require.NoError(t, err)
+		assert.Equal(t, "Ann", file.records[0].fields.Name)
+	})
+	t.Run("errors are input errors, naming the file", func(t *testing.T) {
+		_, err := readImportFile("/no/such/file.csv", nil)
+		var ue *usageError
+		require.ErrorAs(t, err, &ue)
+		assert.Contains(t, err.Error(), "/no/such/file.csv")
+
+		_, err = readImportFile("-", strings.NewReader("email\nx@y.co\n"))
+		require.ErrorAs(t, err, &ue)
+		assert.Contains(t, err.Error(), "standard input: no name column")
+	})
+}

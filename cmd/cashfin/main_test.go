@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/cashfin-go/cashfin"
+	"github.com/cashfin-go/cashfin/cashfintest"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// result is what one run of the command left behind.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// cli runs the command in-process against a base URL and secret.
+type cli struct {
+	t        *testing.T
+	baseURL  string
+	secret   string
+	stdin    string
+	terminal bool
+	opts     []cashfin.Option
+}
+
+// newCLI returns a runner pointed at srv (or at nothing, when srv is nil), with fast retries and
+// pauses, and an HTTP transport whose connections are closed when the test ends.
+func newCLI(t *testing.T, srv *cashfintest.Server) *cli {
+	c := &cli{t: t}
+	if srv != nil {
+		c.baseURL, c.secret = srv.URL, srv.Secret
+	}
+	tr := &http.Transport{
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
+		MaxIdleConnsPerHost: 64,
+	}
+	t.Cleanup(tr.CloseIdleConnections)
+	c.opts = []cashfin.Option{
+		cashfin.WithHTTPClient(&http.Client{Transport: tr}),
+		cashfin.WithRetryWait(time.Millisecond, 5*time.Millisecond),
+	}
+	return c
+}
+
+func (c *cli) env(name string) string {
+	switch name {
+	case cashfin.EnvClientSecret:
+		return c.secret
+	case cashfin.EnvBaseURL:
+		return c.baseURL
+	}
+	return ""
+}
+
+// run runs "cashfin args..." with ctx.
+func (c *cli) runCtx(ctx context.Context, args ...string) result {
+	var stdout, stderr bytes.Buffer
+	a := &app{
+		stdin:         strings.NewReader(c.stdin),
+		stdout:        &stdout,
+		stderr:        &stderr,
+		env:           c.env,
+		isTerminal:    func(io.Writer) bool { return c.terminal },
+		clientOptions: c.opts,
+		pauseMin:      5 * time.Millisecond,
+		tick:          time.Millisecond,
+	}
+	code := a.run(ctx, args)
+	return result{code, stdout.String(), stderr.String()}
+}
+
+func (c *cli) run(args ...string) result {
+	return c.runCtx(context.Background(), args...)
+}
+
+// writeFile writes content to a file named name in a fresh temporary directory.
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
+	return path
+}
+
+// newServer starts a fake API closed at the end of the test.
+func newServer(t *testing.T, opts ...cashfintest.Option) *cashfintest.Server {
+	srv := cashfintest.NewServer(opts...)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// summaryLine is the final line of an import's standard error.
+func summaryLine(stderr string) string {
+	lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n")
+	return lines[len(lines)-1]
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader in different goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) Bytes() []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return bytes.Clone(s.b.Bytes())
+}

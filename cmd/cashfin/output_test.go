@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cashfin-go/cashfin"
+)
+
+var (
+	yes          = true
+	testContacts = []cashfin.Contact{
+		{ID: "507f1f77bcf86cd799439045", Name: "Jane Wanjiku", Email: "jane@acme.co.ke", Phone: "+254712345678",
+			Position: "Procurement Manager", CompanyName: "Acme, Corp", CreatedAt: time.Date(2024, 1, 15, 12, 0, 0, 0, time.UTC)},
+		{ID: "507f1f77bcf86cd799439046", Name: "=HYPERLINK(\"x\")", Email: "@evil", Phone: "-1",
+			Position: "multi\nline", CompanyName: "", CreatedAt: time.Date(2024, 1, 16, 8, 30, 0, 123e6, time.UTC)},
+	}
+)
+
+func writeAll(t *testing.T, format string, opts writerOptions, cs []cashfin.Contact) string {
+	t.Helper()
+	var b bytes.Buffer
+	w := newContactWriter(&b, format, opts)
+	for i := range cs {
+		require.NoError(t, w.Write(&cs[i]))
+		if i == 0 {
+			require.NoError(t, w.Flush())
+		}
+	}
+	require.NoError(t, w.Close())
+	return b.String()
+}
+
+func TestWriterJSON(t *testing.T) {
+	out := writeAll(t, "json", writerOptions{}, testContacts)
+	var got []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	require.Len(t, got, 2)
+	assert.Equal(t, map[string]any{"_id": "507f1f77bcf86cd799439045", "name": "Jane Wanjiku", "email": "jane@acme.co.ke",
+		"phone": "+254712345678", "position": "Procurement Manager", "companyname": "Acme, Corp",
+		"createdat": "2024-01-15T12:00:00.000Z"}, got[0], "the API's field names")
+	assert.True(t, strings.HasPrefix(out, "[\n  {"), out)
+	assert.Equal(t, "[]\n", writeAll(t, "json", writerOptions{}, nil), "an empty list is an empty array")
+}
+
+func TestWriterJSONSingle(t *testing.T) {
+	c := testContacts[0]
+	c.Active = &yes
+	var b bytes.Buffer
+	require.NoError(t, writeContact(&b, "json", &c))
+	var got map[string]any
+	require.NoError(t, json.Unmarshal(b.Bytes(), &got), "one object, not an array")
+	assert.Equal(t, true, got["active"])
+	assert.Contains(t, b.String(), "\n  \"name\": \"Jane Wanjiku\"", "indented for people")
+}
+
+func TestWriterJSONL(t *testing.T) {
+	out := writeAll(t, "jsonl", writerOptions{}, testContacts)
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	require.Len(t, lines, 2)
+	for i, l := range lines {
+		var c cashfin.Contact
+		require.NoError(t, json.Unmarshal([]byte(l), &c))
+		assert.Equal(t, testContacts[i], c)
+	}
+}
+
+func TestWriterCSV(t *testing.T) {
+	out := writeAll(t, "csv", writerOptions{}, testContacts)
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	require.NoError(t, err)
+	assert.Equal(t, [][]string{
+		{"_id", "name", "email", "phone", "position", "companyname", "createdat"},
+		{"507f1f77bcf86cd799439045", "Jane Wanjiku", "jane@acme.co.ke", "+254712345678", "Procurement Manager", "Acme, Corp", "2024-01-15T12:00:00.000Z"},
+		{"507f1f77bcf86cd799439046", "=HYPERLINK(\"x\")", "@evil", "-1", "multi\nline", "", "2024-01-16T08:30:00.123Z"},
+	}, recs, "cells as they are")
+	assert.Equal(t, "_id,name,email,phone,position,companyname,createdat\n", writeAll(t, "csv", writerOptions{}, nil),
+		"an empty export still has its header")
+}
+
+func TestWriterCSVExcelSafe(t *testing.T) {
+	out := writeAll(t, "csv", writerOptions{excelSafe: true}, testContacts)
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	require.NoError(t, err)
+	assert.Equal(t, []string{"507f1f77bcf86cd799439045", "Jane Wanjiku", "jane@acme.co.ke", "'+254712345678",
+		"Procurement Manager", "Acme, Corp", "2024-01-15T12:00:00.000Z"}, recs[1])
+	assert.Equal(t, []string{"'=HYPERLINK(\"x\")", "'@evil", "'-1"}, recs[2][1:4])
+}
+
+func TestExcelSafe(t *testing.T) {
+	for in, want := range map[string]string{"": "", "=1+1": "'=1+1", "+254": "'+254", "-2": "'-2", "@x": "'@x",
+		"\t=1": "'\t=1", "\r=1": "'\r=1", "a=1": "a=1", "'quoted": "'quoted", "Zoë": "Zoë"} {
+		assert.Equal(t, want, excelSafe(in), "%q", in)
+	}
+}
+
+func TestWriterTable(t *testing.T) {
+	out := writeAll(t, "table", writerOptions{}, testContacts)
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	require.Len(t, lines, 3, "one line per contact, line breaks in cells folded: %q", out)
+	assert.Regexp(t, `^_id\s+name\s+email\s+phone\s+position\s+companyname\s+createdat$`, lines[0])
+	assert.Regexp(t, `^507f1f77bcf86cd799439046\s+=HYPERLINK\("x"\)\s+@evil\s+-1\s+multi line\s+-\s+2024-01-16`, lines[2])
+	assert.Equal(t, "_id  name  email  phone  position  companyname  createdat\n", writeAll(t, "table", writerOptions{}, nil))
+}
+
+func TestWriterTableDetail(t *testing.T) {
+	c := testContacts[0]
+	c.Active, c.UpdatedAt = &yes, c.CreatedAt
+	var b bytes.Buffer
+	require.NoError(t, writeContact(&b, "table", &c))
+	assert.Regexp(t, `active\s+updatedat\n.*true\s+2024-01-15T12:00:00.000Z\n$`, b.String())
+}
