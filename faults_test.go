@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -219,8 +220,10 @@ func (c *faultConn) writeBytes(p []byte) bool {
 // head writes a status line and headers (Content-Length too unless length < 0).
 func (c *faultConn) head(status int, contentType string, length int, extra ...string) bool {
 	var b strings.Builder
-	fmt.Fprintf(&b, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nX-Request-Id: req-%d\r\n",
-		status, http.StatusText(status), contentType, c.n)
+	fmt.Fprintf(&b, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\n", status, http.StatusText(status), contentType)
+	if !slices.Contains(extra, "X-Request-Id") {
+		fmt.Fprintf(&b, "X-Request-Id: req-%d\r\n", c.n)
+	}
 	if length >= 0 {
 		fmt.Fprintf(&b, "Content-Length: %d\r\n", length)
 	}
@@ -283,22 +286,49 @@ func (c *faultConn) trickle(s string, every time.Duration) {
 	}
 }
 
-// faultLogs is a slog handler keeping every record, with an optional hook to act on one (say,
-// cancel the context the moment the SDK decides to back off).
+// faultLogs is a slog handler keeping every record, and rendering each (with any attributes and
+// groups added by With) as text, with an optional hook to act on one: say, cancel the context the
+// moment the SDK decides to back off.
 type faultLogs struct {
+	*faultLogState
+	text slog.Handler
+}
+
+type faultLogState struct {
 	mu       sync.Mutex
 	records  []slog.Record
 	onRecord func(r slog.Record)
+	rendered bytes.Buffer
+}
+
+func newFaultLogs() *faultLogs {
+	st := &faultLogState{}
+	return &faultLogs{faultLogState: st, text: slog.NewTextHandler(lockedWriter{st}, &slog.HandlerOptions{Level: slog.LevelDebug})}
+}
+
+type lockedWriter struct{ st *faultLogState }
+
+func (w lockedWriter) Write(p []byte) (int, error) {
+	w.st.mu.Lock()
+	defer w.st.mu.Unlock()
+	return w.st.rendered.Write(p)
 }
 
 func (h *faultLogs) Enabled(context.Context, slog.Level) bool { return true }
-func (h *faultLogs) WithAttrs([]slog.Attr) slog.Handler       { return h }
-func (h *faultLogs) WithGroup(string) slog.Handler            { return h }
-func (h *faultLogs) Handle(_ context.Context, r slog.Record) error {
+func (h *faultLogs) WithAttrs(as []slog.Attr) slog.Handler {
+	return &faultLogs{faultLogState: h.faultLogState, text: h.text.WithAttrs(as)}
+}
+func (h *faultLogs) WithGroup(name string) slog.Handler {
+	return &faultLogs{faultLogState: h.faultLogState, text: h.text.WithGroup(name)}
+}
+func (h *faultLogs) Handle(ctx context.Context, r slog.Record) error {
 	h.mu.Lock()
 	h.records = append(h.records, r.Clone())
 	hook := h.onRecord
 	h.mu.Unlock()
+	if err := h.text.Handle(ctx, r); err != nil {
+		return err
+	}
 	if hook != nil {
 		hook(r)
 	}
@@ -309,6 +339,13 @@ func (h *faultLogs) setHook(f func(slog.Record)) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.onRecord = f
+}
+
+// text returns every record rendered by slog's TextHandler.
+func (h *faultLogs) String() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.rendered.String()
 }
 
 // attempts counts the SDK's per-attempt records.
@@ -336,6 +373,7 @@ func hasAttr(r slog.Record, key string) bool {
 
 // faultEnv is what a row's hooks can reach: the server, the call's context, the logs, the client.
 type faultEnv struct {
+	secret string
 	srv    *faultServer
 	other  *faultServer // a second host, for redirects
 	ctx    context.Context
@@ -397,7 +435,7 @@ func TestFaults(t *testing.T) {
 			continue
 		}
 		t.Run(tc.name, func(t *testing.T) {
-			r := runFault(t, tc)
+			r, _, _ := runFault(t, tc, faultSecret)
 			mu.Lock()
 			results = append(results, r)
 			mu.Unlock()
@@ -409,7 +447,7 @@ func TestFaults(t *testing.T) {
 		}
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r := runFault(t, tc)
+			r, _, _ := runFault(t, tc, faultSecret)
 			mu.Lock()
 			results = append(results, r)
 			mu.Unlock()
@@ -417,13 +455,14 @@ func TestFaults(t *testing.T) {
 	}
 }
 
-// runFault runs one row and checks what every row must hold.
-func runFault(t *testing.T, tc faultCase) faultResult {
+// runFault runs one row with a client holding secret, checks what every row must hold, and returns
+// the table line, the row's environment and the call's error.
+func runFault(t *testing.T, tc faultCase, secret string) (faultResult, *faultEnv, error) {
 	respond := tc.respond
 	if respond == nil {
 		respond = func(_ *faultEnv, c *faultConn) { c.created() }
 	}
-	e := &faultEnv{logs: &faultLogs{}}
+	e := &faultEnv{secret: secret, logs: newFaultLogs()}
 	e.srv = newFaultServer(t, func(c *faultConn) { respond(e, c) })
 	e.count = func() int { return int(e.srv.attempts.Load()) }
 	e.ctx, e.cancel = context.WithCancel(context.Background())
@@ -439,7 +478,7 @@ func runFault(t *testing.T, tc faultCase) faultResult {
 		cashfin.WithTimeout(5 * time.Second),
 		cashfin.WithLogger(slog.New(e.logs)),
 	}, tc.opts...)
-	client, err := cashfin.NewClient(faultSecret, opts...)
+	client, err := cashfin.NewClient(secret, opts...)
 	require.NoError(t, err)
 	e.client = client
 	if tc.setup != nil {
@@ -476,10 +515,11 @@ func runFault(t *testing.T, tc faultCase) faultResult {
 		assert.Equal(t, records[0], got.ID, "the returned contact is not the stored one")
 	} else {
 		assert.Nil(t, got)
-		assert.NotContains(t, err.Error(), faultSecret)
+		assert.NotContains(t, err.Error(), secret)
 	}
 	tc.check(t, e, got, err)
-	return faultResult{name: tc.name, outcome: outcome(err), attempts: attempts, took: took, records: len(records)}
+	r := faultResult{name: tc.name, outcome: outcome(err), attempts: attempts, took: took, records: len(records)}
+	return r, e, err
 }
 
 // outcome summarises an error for the table: its sentinels, status and cause.
@@ -1003,7 +1043,8 @@ func redirectCase(status int) faultCase {
 			assert.Contains(t, apiErr.Message, "unexpected redirect to "+e.other.URL+createPath)
 			assert.NotContains(t, err.Error(), "token=abc", "the Location's query is not repeated")
 			assert.Zero(t, e.other.accepts.Load(), "the other host was contacted")
-			assert.NotContains(t, string(e.other.received()), faultSecret)
+			assert.NotContains(t, string(e.other.received()), e.secret)
+			assert.Contains(t, string(e.srv.received()), e.secret, "the API host did get the secret")
 		},
 	}
 }
