@@ -32,10 +32,11 @@ type verdict struct {
 func (b *bucket) take(now time.Time) verdict {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if elapsed := now.Sub(b.last); elapsed > 0 {
-		b.tokens = min(b.rate, b.tokens+elapsed.Seconds()*b.rate)
-		b.last = now
+	if now.Before(b.last) {
+		now = b.last // the clock went back: time stands still until it catches up
 	}
+	b.tokens = min(b.rate, b.tokens+now.Sub(b.last).Seconds()*b.rate)
+	b.last = now
 	v := verdict{limit: int(b.rate)}
 	if b.tokens >= 1 {
 		b.tokens--

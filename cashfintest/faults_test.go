@@ -1,0 +1,211 @@
+package cashfintest_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cashfin-go/cashfin"
+	"github.com/cashfin-go/cashfin/cashfintest"
+)
+
+func TestFailNext(t *testing.T) {
+	h := cashfintest.NewHandler()
+	create := req{method: http.MethodPost, target: "/business/contact/create", body: `{"name":"Jane"}`}
+
+	h.FailNext(2, http.StatusServiceUnavailable)
+	h.FailNext(1, http.StatusBadGateway)
+	h.FailNext(0, http.StatusTeapot)  // adds nothing
+	h.FailNext(-3, http.StatusTeapot) // adds nothing
+	for _, want := range []int{503, 503, 502} {
+		r := send(t, h, create)
+		assert.Equal(t, want, r.status)
+		assert.JSONEq(t, errorEnvelope(http.StatusText(want)), string(r.body))
+		assert.Empty(t, r.header.Get("Retry-After"), "injected failures carry no Retry-After")
+	}
+	assert.Empty(t, h.Contacts(), "failed requests are not processed")
+	assert.Equal(t, http.StatusCreated, send(t, h, create).status, "the queue is used up")
+	assert.Len(t, h.Contacts(), 1)
+
+	t.Run("before authorization and routing", func(t *testing.T) {
+		h.FailNext(2, http.StatusTooManyRequests)
+		r := send(t, h, req{target: "/business/contact/list", noAuth: true})
+		assert.Equal(t, http.StatusTooManyRequests, r.status)
+		assert.Empty(t, r.header.Get("Retry-After"))
+		assert.Equal(t, http.StatusTooManyRequests, send(t, h, req{target: "/nowhere"}).status)
+		assert.Equal(t, http.StatusUnauthorized, send(t, h, req{target: "/business/contact/list", noAuth: true}).status)
+	})
+	t.Run("unusual statuses", func(t *testing.T) {
+		h.FailNext(1, 599)
+		r := send(t, h, req{target: "/business/contact/list"})
+		assert.Equal(t, 599, r.status)
+		assert.JSONEq(t, errorEnvelope("Error 599"), string(r.body))
+
+		h.FailNext(1, http.StatusOK) // success:false in a 200, which the SDK must treat as a failure
+		rec := httptest.NewRecorder()
+		hr := httptest.NewRequest(http.MethodGet, "/business/contact/list", nil)
+		h.ServeHTTP(rec, hr)
+		assert.Equal(t, http.StatusOK, rec.Code)
+		assert.JSONEq(t, errorEnvelope("OK"), rec.Body.String())
+	})
+	for _, bad := range []int{0, 100, 199, 600, -503} {
+		assert.Panics(t, func() { h.FailNext(1, bad) }, "status %d", bad)
+	}
+}
+
+func TestFailNextThroughTheSDK(t *testing.T) {
+	srv := cashfintest.NewServer()
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+
+	srv.FailNext(2, http.StatusServiceUnavailable) // two failed attempts, then the third (the last) succeeds
+	c, err := client.Contacts.Create(ctx, &cashfin.ContactCreateParams{Name: "Jane Wanjiku"})
+	require.NoError(t, err)
+	require.Len(t, srv.Contacts(), 1, "exactly one contact despite the retries")
+	assert.Equal(t, c.ID, srv.Contacts()[0].ID)
+
+	srv.FailNext(3, http.StatusBadGateway) // every attempt fails
+	_, err = client.Contacts.Get(ctx, c.ID)
+	var apiErr *cashfin.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.ErrorIs(t, err, cashfin.ErrServer)
+	assert.Equal(t, http.StatusBadGateway, apiErr.StatusCode)
+	assert.Regexp(t, requestID, apiErr.RequestID)
+
+	srv.FailNext(1, http.StatusBadRequest) // not retried
+	_, err = client.Contacts.List(ctx, nil)
+	assert.ErrorIs(t, err, cashfin.ErrBadRequest)
+	_, err = client.Contacts.List(ctx, nil)
+	assert.NoError(t, err)
+
+	srv.FailNext(1, http.StatusOK)
+	_, err = client.Contacts.List(ctx, nil)
+	assert.ErrorIs(t, err, cashfin.ErrBadRequest, "success:false in a 200 is a failure")
+
+	noRetry := srv.Client(cashfin.WithMaxRetries(0)) // the caller's options override the defaults
+	srv.FailNext(1, http.StatusServiceUnavailable)
+	_, err = noRetry.Contacts.List(ctx, nil)
+	assert.ErrorIs(t, err, cashfin.ErrServer)
+}
+
+func TestRateLimit(t *testing.T) {
+	h := cashfintest.NewHandler(cashfintest.WithRateLimit(3))
+	start := time.Now()
+	for i, want := range []string{"2", "1", "0"} {
+		r := send(t, h, req{target: "/business/contact/list"})
+		require.Equal(t, http.StatusOK, r.status, "request %d of the burst", i+1)
+		assert.Equal(t, "3", r.header.Get("X-RateLimit-Limit"))
+		assert.Equal(t, want, r.header.Get("X-RateLimit-Remaining"))
+		reset, err := strconv.ParseInt(r.header.Get("X-RateLimit-Reset"), 10, 64)
+		require.NoError(t, err)
+		assert.GreaterOrEqual(t, reset, start.Unix(), "Reset is a Unix time")
+		assert.LessOrEqual(t, reset, time.Now().Unix()+2)
+		assert.Empty(t, r.header.Get("Retry-After"))
+	}
+	if time.Since(start) > 300*time.Millisecond {
+		t.Skip("the machine is too slow to stay within the burst; TestBucket covers this with a fake clock")
+	}
+	r := send(t, h, req{target: "/business/contact/list"})
+	require.Equal(t, http.StatusTooManyRequests, r.status)
+	assert.Equal(t, "1", r.header.Get("Retry-After"))
+	assert.Equal(t, "3", r.header.Get("X-RateLimit-Limit"))
+	assert.Equal(t, "0", r.header.Get("X-RateLimit-Remaining"))
+	assert.JSONEq(t, `{"success":false,"error":"Rate limit exceeded. Try again later.","retry_after":1}`, string(r.body))
+
+	t.Run("no headers without a limit", func(t *testing.T) {
+		r := send(t, cashfintest.NewHandler(), req{target: "/business/contact/list"})
+		assert.Empty(t, r.header.Get("X-RateLimit-Limit"))
+		assert.Empty(t, r.header.Get("X-RateLimit-Remaining"))
+		assert.Empty(t, r.header.Get("X-RateLimit-Reset"))
+	})
+}
+
+// TestRateLimitThroughTheSDK checks that the SDK sees a 429 as the API sends it: a Retry-After of
+// a second is longer than the test client's 10ms wait bound, so it is reported at once.
+func TestRateLimitThroughTheSDK(t *testing.T) {
+	srv := cashfintest.NewServer(cashfintest.WithRateLimit(1))
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+	_, err := client.Contacts.List(ctx, nil)
+	require.NoError(t, err)
+	_, err = client.Contacts.List(ctx, nil)
+	var apiErr *cashfin.APIError
+	require.ErrorAs(t, err, &apiErr, "the second request within a second is refused")
+	assert.ErrorIs(t, err, cashfin.ErrRateLimited)
+	assert.Equal(t, time.Second, apiErr.RetryAfter)
+	assert.Equal(t, "Rate limit exceeded. Try again later.", apiErr.Message)
+}
+
+func TestLatency(t *testing.T) {
+	const latency = 100 * time.Millisecond
+	srv := cashfintest.NewServer(cashfintest.WithLatency(latency))
+	defer srv.Close()
+	hc := rawClient(t)
+
+	begin := time.Now()
+	r := call(t, hc, http.MethodGet, srv.URL+"/business/contact/list", "", map[string]string{"Authorization": srv.Secret})
+	assert.Equal(t, http.StatusOK, r.status)
+	assert.GreaterOrEqual(t, time.Since(begin), latency, "every response waits the latency")
+
+	begin = time.Now()
+	r = call(t, hc, http.MethodGet, srv.URL+"/nowhere", "", nil)
+	assert.Equal(t, http.StatusNotFound, r.status)
+	assert.GreaterOrEqual(t, time.Since(begin), latency, "errors wait too")
+}
+
+// TestLatencyEndsWithTheRequest checks that a client giving up is not kept waiting, and that the
+// fake stops waiting too (goleak checks that no handler is left behind).
+func TestLatencyEndsWithTheRequest(t *testing.T) {
+	h := cashfintest.NewHandler(cashfintest.WithLatency(time.Hour))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	hr := httptest.NewRequestWithContext(ctx, http.MethodPost, "/business/contact/create", nil)
+	hr.Header.Set("Authorization", cashfintest.DefaultSecret)
+	done := make(chan *httptest.ResponseRecorder)
+	go func() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, hr)
+		done <- rec
+	}()
+	cancel()
+	select {
+	case rec := <-done:
+		assert.Equal(t, http.StatusServiceUnavailable, rec.Code)
+		var env map[string]any
+		assert.NoError(t, json.Unmarshal(rec.Body.Bytes(), &env))
+	case <-time.After(10 * time.Second):
+		t.Fatal("the handler kept waiting after the request ended")
+	}
+	assert.Empty(t, h.Contacts())
+
+	srv := cashfintest.NewServer(cashfintest.WithLatency(time.Hour))
+	defer srv.Close() // would hang for an hour if the handler ignored the closed connection
+	client := srv.Client(cashfin.WithMaxRetries(0))
+	ctx, cancel = context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err := client.Contacts.List(ctx, nil)
+	assert.True(t, errors.Is(err, context.DeadlineExceeded), "%v", err)
+}
+
+func TestOptionsPanicOnBadValues(t *testing.T) {
+	for name, opt := range map[string]cashfintest.Option{
+		"empty secret":     cashfintest.WithSecret(""),
+		"secret w/ space":  cashfintest.WithSecret("cs test"),
+		"secret w/ \\n":    cashfintest.WithSecret("cs_test\n"),
+		"negative latency": cashfintest.WithLatency(-time.Second),
+		"negative rate":    cashfintest.WithRateLimit(-1),
+	} {
+		assert.Panics(t, func() { cashfintest.NewHandler(opt) }, name)
+	}
+	assert.NotPanics(t, func() { cashfintest.NewHandler(nil, cashfintest.WithRateLimit(0), cashfintest.WithLatency(0)) })
+}
