@@ -39,6 +39,8 @@ type app struct {
 	clientOptions []cashfin.Option       // appended to the CLI's own options
 	pauseMin      time.Duration          // pause after a 429 that has no Retry-After; 0: defaultPauseMin
 	tick          time.Duration          // progress bar refresh interval; 0: defaultTick
+
+	usage map[*flag.FlagSet]func() // the help text of each command's flags
 }
 
 // usageError is a usage or input error: exit status 2.
@@ -152,6 +154,9 @@ var formats = []string{"table", "json", "jsonl", "csv"}
 // format defaulting to defaultFormat ("" for none).
 func (a *app) newFlagSet(name, args, defaultFormat string) (*flag.FlagSet, *commonFlags) {
 	fs := flag.NewFlagSet("cashfin contacts "+name, flag.ContinueOnError)
+	if a.usage == nil {
+		a.usage = map[*flag.FlagSet]func(){}
+	}
 	fs.SetOutput(io.Discard)
 	c := &commonFlags{}
 	formatHelp := "output format: table, json, jsonl or csv"
@@ -160,7 +165,9 @@ func (a *app) newFlagSet(name, args, defaultFormat string) (*flag.FlagSet, *comm
 	}
 	fs.StringVar(&c.format, "format", defaultFormat, formatHelp)
 	fs.StringVar(&c.baseURL, "base-url", "", "API base URL (default $CASHFIN_BASE_URL, else "+cashfin.DefaultBaseURL+")")
-	fs.Usage = func() {
+	// The flag package calls Usage on any parse error; parse prints it for -h only.
+	fs.Usage = func() {}
+	a.usage[fs] = func() {
 		fmt.Fprintf(a.stderr, "usage: cashfin contacts %s %s\n\nflags:\n", name, args)
 		fs.SetOutput(a.stderr)
 		fs.PrintDefaults()
@@ -176,10 +183,11 @@ func (a *app) parse(fs *flag.FlagSet, c *commonFlags, args []string) ([]string, 
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				fs.Usage()
+				a.usage[fs]()
 				return nil, err
 			}
-			return nil, usagef("%s: %v (see \"%s -h\")", fs.Name(), err, fs.Name())
+			name := strings.TrimPrefix(fs.Name(), "cashfin ")
+			return nil, usagef("%s: %v (see \"cashfin %s -h\")", name, err, name)
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
@@ -193,7 +201,7 @@ func (a *app) parse(fs *flag.FlagSet, c *commonFlags, args []string) ([]string, 
 		args = rest[1:]
 	}
 	if c != nil && c.format != "" && !contains(formats, c.format) {
-		return nil, usagef("%s: unknown format %q: want table, json, jsonl or csv", fs.Name(), c.format)
+		return nil, usagef("%s: unknown format %q: want table, json, jsonl or csv", strings.TrimPrefix(fs.Name(), "cashfin "), c.format)
 	}
 	return positional, nil
 }
