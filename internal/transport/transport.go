@@ -151,12 +151,12 @@ func newHTTPTransport() *http.Transport {
 // timeout, cancelled context, oversized body) with its cause kept; any HTTP status, including
 // 4xx and 5xx, is a Response.
 func (t *Transport) Do(ctx context.Context, r *Request) (*Response, error) {
-	st := &attempt{method: r.Method, path: t.path + r.Path}
-	ctx = context.WithValue(ctx, attemptKey{}, st)
+	st := &attempt{Context: ctx, method: r.Method, path: t.path + r.Path}
+	ctx = st
 
-	url := t.base + r.Path
-	if r.Query != "" {
-		url += "?" + r.Query
+	url := t.base + r.Path + "?" + r.Query // one allocation
+	if r.Query == "" {
+		url = url[:len(url)-1]
 	}
 	var body any
 	if r.Body != nil {
@@ -247,12 +247,22 @@ func startAttempt(_ retryablehttp.Logger, req *http.Request, n int) {
 }
 
 // attempt is the state of one call across its attempts, carried in the request's context because
-// retryablehttp's hooks are per client, not per call.
+// retryablehttp's hooks are per client, not per call. It is that context itself (the caller's,
+// answering Value(attemptKey{}) with the state): one allocation per call instead of two.
 type attempt struct {
+	context.Context
 	method, path string
 	n            int // the current attempt, 1-based
 	start        time.Time
 	abandoned    bool
+}
+
+// Value returns the attempt itself for attemptKey{}, and asks the caller's context otherwise.
+func (a *attempt) Value(key any) any {
+	if _, ok := key.(attemptKey); ok {
+		return a
+	}
+	return a.Context.Value(key)
 }
 
 type attemptKey struct{}
