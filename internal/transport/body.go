@@ -79,12 +79,12 @@ func readBody(r io.Reader, length, limit int64) (data []byte, tooLarge bool, err
 	)
 	for {
 		buf := make([]byte, min(size, limit+1-total))
-		n, err := io.ReadFull(r, buf)
+		n, err := fill(r, buf)
 		total += int64(n)
 		if n > 0 {
 			chunks = append(chunks, buf[:n])
 		}
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
+		if err == io.EOF {
 			break
 		}
 		if err != nil {
@@ -106,6 +106,18 @@ func readBody(r io.Reader, length, limit int64) (data []byte, tooLarge bool, err
 		data = append(data, c...)
 	}
 	return data, false, nil
+}
+
+// fill reads into buf until it is full or r fails. Unlike io.ReadFull it hands back r's own error:
+// io.ReadFull reports a short read ending in io.EOF as io.ErrUnexpectedEOF, which cannot then be told
+// apart from the io.ErrUnexpectedEOF of a chunked body cut off mid-stream, a broken connection.
+func fill(r io.Reader, buf []byte) (n int, err error) {
+	for n < len(buf) && err == nil {
+		var m int
+		m, err = r.Read(buf[n:])
+		n += m
+	}
+	return n, err
 }
 
 // bufferedBody is a response body already in memory.
