@@ -173,11 +173,13 @@ func text(raw json.RawMessage) string {
 		}
 		return strings.Join(parts, "; ")
 	}
+	// Raw JSON may hold invalid UTF-8 inside its strings (the decoder accepts it): replace it as
+	// the decoder does, so that a message is always printable text.
 	var buf bytes.Buffer
 	if json.Compact(&buf, raw) == nil {
-		return buf.String()
+		return strings.ToValidUTF8(buf.String(), "\uFFFD")
 	}
-	return string(raw)
+	return strings.ToValidUTF8(string(raw), "\uFFFD")
 }
 
 // fields reads "errors": {"field": "why"}, also accepting {"field": ["why", ...]} and
