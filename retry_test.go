@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -713,4 +714,29 @@ func TestSecretNeverInErrors(t *testing.T) {
 	}
 	assert.NotEmpty(t, buf.String())
 	requireNoSecret(t, buf.String(), secret)
+}
+
+func TestTruncatedChunkedBodyIsRetried(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		conn, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		// A chunked body cut off after its first chunk, before the terminating one.
+		fmt.Fprint(buf, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"+
+			"10\r\n{\"success\":true,\r\n")
+		buf.Flush()
+	}))
+	defer srv.Close()
+	c, err := cashfin.NewClient(testSecret, cashfin.WithBaseURL(srv.URL), cashfin.WithHTTPClient(srv.Client()), fast())
+	require.NoError(t, err)
+	_, err = c.Contacts.Get(context.Background(), testID)
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, cashfin.ErrUnexpectedResponse, "a body cut short was taken for a whole one")
+	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+	assert.EqualValues(t, cashfin.DefaultMaxRetries+1, hits.Load(), "a broken connection is retried")
 }
