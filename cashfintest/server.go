@@ -12,10 +12,39 @@
 //	srv.FailNext(1, http.StatusServiceUnavailable) // the SDK retries, and succeeds
 //	page, err := client.Contacts.List(ctx, nil)
 //
-// The fake answers as the API does: it checks the Authorization header, validates creates,
-// honours Idempotency-Key, paginates and searches lists, and answers every failure with the API's
-// JSON error envelope. WithLatency and WithRateLimit make it slow or strict; FailNext injects
-// failures. The command cashfin-mock (in cmd/cashfin-mock) serves it for tools in any language.
+// # What the fake answers
+//
+// Each request goes through these steps, in order:
+//
+//   - WithLatency: the wait, cut short if the client goes away.
+//   - WithRateLimit: a token bucket; X-RateLimit-Limit, -Remaining and -Reset (a Unix time) on
+//     every response, and over the limit 429 with Retry-After and
+//     {"success":false,"error":"Rate limit exceeded. Try again later.","retry_after":N}.
+//   - FailNext: an injected failure, before anything is processed.
+//   - Paths outside /business/contact/ are 404; inside, the Authorization header must be the
+//     secret exactly, else 401 {"success":false,"message":"Unauthorized access!"}.
+//   - A known path with the wrong method is 405 with an Allow header; an unknown path is 404.
+//
+// POST /business/contact/create takes a JSON object (Content-Type application/json, at most
+// MaxBodySize, else 413). name is required and not blank, email must look like an email, and
+// every field is a string or null; otherwise 400 with
+// {"success":false,"error":"There are problems with your submission","errors":{"email":"Email is invalid"}}.
+// Unknown fields are ignored. Success is 201 {"success":true,"message":"Contact created
+// successfully","data":{...}} with a fresh, increasing 24-hex "_id" and "createdat" in the API's
+// form, "2024-01-15T12:00:00.000Z". An Idempotency-Key seen before with the same body replays the
+// first response (and creates nothing); with another body it is 409. Keys are kept for the life
+// of the fake.
+//
+// GET /business/contact/list takes page (default 1), limit (default 10, over 100 served as 100)
+// and search (a case-insensitive substring of name, email, phone or company name); a page or
+// limit that is not a positive integer is 400. Contacts come newest first, with a "pagination"
+// block {total, page, limit, pages}. GET /business/contact/details/{id} answers the full record,
+// with "active" and "updatedat"; an unknown or malformed ID is 404
+// {"success":false,"error":"Contact not found"}.
+//
+// Every response is a JSON envelope with an X-Request-Id header, and nothing answers 500: a
+// 5xx comes only from FailNext (or, unseen, to a client that gave up during WithLatency). All of it is safe for concurrent use, and a store of 100,000
+// contacts lists as fast as an empty one (a search reads them all).
 package cashfintest
 
 import (
@@ -101,8 +130,9 @@ func NewServer(opts ...Option) *Server {
 func (s *Server) Close() { s.ts.Close() }
 
 // Client returns a client of this server: its base URL and secret, and retry waits of 1 to 10
-// milliseconds so that tests with FailNext stay fast. opts come after those and override them. It
-// panics if an option fails, as httptest does on setup errors.
+// milliseconds so that tests with FailNext stay fast, over an HTTP client whose connections
+// Close closes. opts come after those and override them. It panics if an option fails, as
+// httptest does on setup errors.
 //
 //	client := srv.Client(cashfin.WithMaxRetries(0))
 func (s *Server) Client(opts ...cashfin.Option) *cashfin.Client {
