@@ -160,7 +160,7 @@ func (p *policy) log(ctx context.Context, st *attempt, resp *http.Response, err 
 		slog.Duration("duration", time.Since(st.start)),
 	)
 	if err != nil {
-		attrs = append(attrs, slog.String("error", err.Error()))
+		attrs = append(attrs, slog.String("error", withoutURL(err, st.path).Error()))
 	} else {
 		attrs = append(attrs, slog.Int("status", resp.StatusCode))
 		if id := resp.Header.Get("X-Request-Id"); id != "" {

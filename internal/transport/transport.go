@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -182,6 +183,7 @@ func (t *Transport) Do(ctx context.Context, r *Request) (*Response, error) {
 	}
 	resp, err := t.rc.Do(req)
 	if err != nil {
+		err = withoutURL(err, st.path)
 		if st.abandoned {
 			err = &abandonedError{err: err}
 		}
@@ -275,6 +277,19 @@ func (e *abandonedError) Error() string {
 	return e.err.Error() + " (no retry: the context deadline comes first)"
 }
 func (e *abandonedError) Unwrap() []error { return []error{e.err, context.DeadlineExceeded} }
+
+// withoutURL returns err, when it is a *url.Error (net/http's wrapping of every transport failure),
+// with its URL cut down to path: the host and the query (a search term may be an email address)
+// stay out of errors and log records, while errors.As still finds the *url.Error.
+func withoutURL(err error, path string) error {
+	ue, ok := err.(*url.Error)
+	if !ok {
+		return err
+	}
+	clean := *ue
+	clean.URL = path
+	return &clean
+}
 
 // Path is the URL path a request for path is sent to: the base URL's prefix, then path.
 func (t *Transport) Path(path string) string { return t.path + path }
