@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -607,8 +608,13 @@ func TestLoggingTransportErrors(t *testing.T) {
 		assert.Contains(t, r["error"], "connection reset")
 		assert.NotContains(t, r, "status")
 	}
-	assert.NotContains(t, buf.String(), "jane@example.com", "the query was logged")
+	for _, leak := range []string{"jane", "search", "api.test"} {
+		assert.NotContains(t, buf.String(), leak, "the query or host was logged")
+		assert.NotContains(t, err.Error(), leak, "the query or host is in the error")
+	}
 	requireNoSecret(t, buf.String(), testSecret)
+	var urlErr *url.Error
+	assert.ErrorAs(t, err, &urlErr, "the *url.Error is still in the chain")
 }
 
 func TestLoggingOffByDefaultAndAboveDebug(t *testing.T) {
