@@ -1,0 +1,242 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cashfin-go/cashfin"
+	"github.com/cashfin-go/cashfin/cashfintest"
+)
+
+// seed stores n distinct contacts.
+func seed(srv *cashfintest.Server, n int) []cashfin.Contact {
+	cs := make([]cashfin.Contact, n)
+	for i := range cs {
+		cs[i] = cashfin.Contact{Name: fmt.Sprintf("Seed %d", i), Email: fmt.Sprintf("seed%d@example.com", i)}
+	}
+	return srv.AddContacts(cs...)
+}
+
+// exportedIDs reads the _id column of a CSV export.
+func exportedIDs(t *testing.T, out string) []string {
+	t.Helper()
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	require.NoError(t, err)
+	require.NotEmpty(t, recs)
+	require.Equal(t, "_id", recs[0][0])
+	ids := make([]string, 0, len(recs)-1)
+	for _, r := range recs[1:] {
+		ids = append(ids, r[0])
+	}
+	return ids
+}
+
+func ids(cs []cashfin.Contact) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.ID
+	}
+	return out
+}
+
+func TestExportInListOrder(t *testing.T) {
+	srv := newServer(t)
+	seed(srv, 1234)
+	res := newCLI(t, srv).run("contacts", "export", "--concurrency", "5", "--rate", "0")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Equal(t, ids(srv.Contacts()), exportedIDs(t, res.stdout), "every contact once, newest first")
+	assert.Equal(t, "exported 1234 contacts\n", res.stderr)
+}
+
+func TestExportEmptyAndSearch(t *testing.T) {
+	srv := newServer(t)
+	res := newCLI(t, srv).run("contacts", "export", "--format", "json")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Equal(t, "[]\n", res.stdout)
+
+	seed(srv, 150)
+	srv.AddContacts(cashfin.Contact{Name: "Needle One"}, cashfin.Contact{Name: "needle two"})
+	res = newCLI(t, srv).run("contacts", "export", "--search", "NEEDLE", "--format", "jsonl", "--rate", "0")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	lines := strings.Split(strings.TrimSpace(res.stdout), "\n")
+	require.Len(t, lines, 2)
+	var c cashfin.Contact
+	require.NoError(t, json.Unmarshal([]byte(lines[0]), &c))
+	assert.Equal(t, "needle two", c.Name)
+}
+
+// TestExportRoundTrip: what import wrote, export reads back in a form that imports exactly.
+func TestExportRoundTrip(t *testing.T) {
+	src := newServer(t)
+	res := newCLI(t, src).run("contacts", "import", writeFile(t, "in.csv", messyImport+bigCSV(250)[len("name,email,phone,company\n"):]), "--rate", "0")
+	require.Equal(t, exitFailure, res.code, "the messy rows fail: %s", res.stderr)
+	require.Len(t, src.Contacts(), 254)
+
+	out := filepath.Join(t.TempDir(), "export.csv")
+	res = newCLI(t, src).run("contacts", "export", "--out", out, "--rate", "0")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Equal(t, "exported 254 contacts to "+out+"\n", res.stderr)
+	assert.Empty(t, res.stdout)
+	entries, err := os.ReadDir(filepath.Dir(out))
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "no temporary file left behind")
+
+	dst := newServer(t)
+	res = newCLI(t, dst).run("contacts", "import", out, "--rate", "0")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Equal(t, "created 254, skipped 0 (duplicates 0, existing 0), failed 0", summaryLine(res.stderr))
+	assert.Equal(t, people(src.Contacts()), people(dst.Contacts()), "the same contacts, byte for byte")
+}
+
+// TestExportWhileContactsAreCreated: contacts created during an export push the others down the
+// list, from page to page; each contact is still written once, and none is missed. The handler
+// forces the worst case too: page 3 answered before page 2, with contacts created in between.
+func TestExportWhileContactsAreCreated(t *testing.T) {
+	srv := newServer(t)
+	before := seed(srv, 1050)
+	snapshot := srv.Contacts()
+	wasThere := map[string]bool{}
+	for _, c := range snapshot {
+		wasThere[c.ID] = true
+	}
+	page3Requests := 0
+	page3Served := make(chan struct{})
+	var once2, once3 sync.Once
+	var mu sync.Mutex
+	created := 0
+	h := srv.Handler()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		page := r.URL.Query().Get("page")
+		if page == "2" {
+			once2.Do(func() {
+				select {
+				case <-page3Served:
+				case <-time.After(5 * time.Second):
+				}
+			})
+		}
+		if page != "1" {
+			mu.Lock()
+			if page == "3" {
+				page3Requests++
+			}
+			for range 7 {
+				srv.AddContacts(cashfin.Contact{Name: fmt.Sprintf("New %d", created)})
+				created++
+			}
+			mu.Unlock()
+		}
+		h.ServeHTTP(w, r)
+		if page == "3" {
+			once3.Do(func() { close(page3Served) })
+		}
+	}))
+	defer ts.Close()
+
+	c := newCLI(t, srv)
+	c.baseURL = ts.URL
+	res := c.run("contacts", "export", "--concurrency", "4", "--rate", "0")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	got := exportedIDs(t, res.stdout)
+	seen := map[string]bool{}
+	for _, id := range got {
+		require.False(t, seen[id], "contact %s written twice", id)
+		seen[id] = true
+	}
+	for _, c := range before {
+		assert.True(t, seen[c.ID], "contact %s (there before the export) missed", c.ID)
+	}
+	// In list order: the contacts there before keep their order, whatever came in between.
+	var old []string
+	for _, id := range got {
+		if wasThere[id] {
+			old = append(old, id)
+		}
+	}
+	assert.Equal(t, ids(snapshot), old)
+	mu.Lock()
+	defer mu.Unlock()
+	assert.GreaterOrEqual(t, page3Requests, 2, "page 3, answered before contacts page 2 saw were created, was fetched again")
+}
+
+func TestExportExcelSafe(t *testing.T) {
+	srv := newServer(t)
+	srv.AddContacts(cashfin.Contact{Name: "=cmd|' /C calc'!A0", Phone: "+254712345678", CompanyName: "@SUM(1)", Position: "-"})
+	res := newCLI(t, srv).run("contacts", "export", "--excel-safe")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	recs, err := csv.NewReader(strings.NewReader(res.stdout)).ReadAll()
+	require.NoError(t, err)
+	assert.Equal(t, []string{"'=cmd|' /C calc'!A0", "", "'+254712345678", "'-", "'@SUM(1)"}, recs[1][1:6])
+
+	res = newCLI(t, srv).run("contacts", "export")
+	recs, err = csv.NewReader(strings.NewReader(res.stdout)).ReadAll()
+	require.NoError(t, err)
+	assert.Equal(t, []string{"=cmd|' /C calc'!A0", "", "+254712345678", "-", "@SUM(1)"}, recs[1][1:6], "as they are by default")
+}
+
+func TestExportFailures(t *testing.T) {
+	srv := newServer(t)
+	seed(srv, 350)
+	out := filepath.Join(t.TempDir(), "export.csv")
+	srv.FailNext(1, http.StatusOK) // page 1 (no retries below): success:false
+	c := newCLI(t, srv)
+	c.opts = append(c.opts, cashfin.WithMaxRetries(0))
+	res := c.run("contacts", "export", "--out", out, "--rate", "0")
+	assert.Equal(t, exitFailure, res.code)
+	assert.Regexp(t, `^cashfin: GET /business/contact/list: 200 OK.*\n$`, res.stderr)
+	assert.NoFileExists(t, out, "a failed export leaves no file")
+
+	res = c.run("contacts", "export", "--out", filepath.Join(t.TempDir(), "no", "such", "dir.csv"))
+	assert.Equal(t, exitUsage, res.code)
+	assert.Contains(t, res.stderr, "cashfin: export: --out:")
+}
+
+func TestExportInterrupted(t *testing.T) {
+	srv := newServer(t)
+	seed(srv, 500)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	h := srv.Handler()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("page") == "3" {
+			cancel()
+		}
+		h.ServeHTTP(w, r)
+	}))
+	defer ts.Close()
+	c := newCLI(t, srv)
+	c.baseURL = ts.URL
+	res := c.runCtx(ctx, "contacts", "export", "--concurrency", "1", "--rate", "0")
+	assert.Equal(t, exitFailure, res.code)
+	assert.Equal(t, "cashfin: interrupted\n", res.stderr)
+}
+
+func TestExportProgress(t *testing.T) {
+	srv := newServer(t, cashfintest.WithLatency(2*time.Millisecond))
+	seed(srv, 1000)
+	c := newCLI(t, srv)
+	c.terminal = true
+	res := c.run("contacts", "export", "--rate", "0", "--concurrency", "2")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Regexp(t, `\r\[#*\.*\] \d+/1000 exported`, res.stderr)
+	sc := bufio.NewScanner(strings.NewReader(res.stdout))
+	n := 0
+	for sc.Scan() {
+		n++
+	}
+	assert.Equal(t, 1001, n, "the bar never reaches standard output")
+}
