@@ -22,7 +22,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unicode/utf8"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -1047,4 +1049,98 @@ func redirectCase(status int) faultCase {
 			assert.Contains(t, string(e.srv.received()), e.secret, "the API host did get the secret")
 		},
 	}
+}
+
+// FuzzAPIError feeds arbitrary answers (status, Retry-After, X-Request-Id, body) to a Get through a
+// per-test httpmock transport. Whatever the answer, the call must not panic; a success is a 2xx;
+// a failure is an *APIError with the status, the sentinel of its kind and only that one, a body
+// cut to 4 KiB, printable message and fields, a non-negative Retry-After, and never the secret,
+// even when the server echoes it.
+func FuzzAPIError(f *testing.F) {
+	contact := `{"success":true,"data":{"_id":"65a5f0c2e4b0a1b2c3d4e5f6","name":"Jane"}}`
+	for _, s := range []struct {
+		status          int
+		retryAfter, rid string
+		body            string
+	}{
+		{200, "", "req-1", contact},
+		{200, "", "", `{"success":false,"error":"Contact not found"}`},
+		{200, "", "", `{"success":false,"error":"Email is taken","errors":{"email":"taken"}}`},
+		{200, "", "", `{"success":true,"data":{"_id":"x"`},
+		{200, "", "", `<html>maintenance</html>`},
+		{201, "", "", `{"success":true,"data":"` + strings.Repeat("a", 5000) + `"}`},
+		{301, "", "", ``},
+		{400, "", "", `{"success":false,"error":"There are problems with your submission","errors":{"email":"Email is invalid"}}`},
+		{401, "", "", `{"success":false,"message":"Unauthorized access! Key ` + faultSecret + ` is revoked"}`},
+		{404, "", "", `{"success":false,"error":"Contact not found"}`},
+		{409, "", "", `{"message":"Idempotency-Key reused"}`},
+		{418, "", "", `short and stout`},
+		{429, "30", "", `{"success":false,"error":"Rate limit exceeded. Try again later.","retry_after":30}`},
+		{429, "Wed, 21 Oct 2099 07:28:00 GMT", "", ``},
+		{429, "soon", "", `{"retry_after":"1e9"}`},
+		{502, "", faultSecret, gatewayPage(502)},
+		{503, "-5", "", `{"success":false,"errors":[{"field":"x","message":"\x93"}]}`},
+		{599, "", "", strings.Repeat("\xff", 5000)},
+	} {
+		f.Add(s.status, s.retryAfter, s.rid, []byte(s.body))
+	}
+	f.Fuzz(func(t *testing.T, status int, retryAfter, requestID string, body []byte) {
+		if status < 0 {
+			status = -(status + 1)
+		}
+		status = 200 + status%400
+		mt := httpmock.NewMockTransport()
+		mt.RegisterNoResponder(func(*http.Request) (*http.Response, error) {
+			resp := httpmock.NewBytesResponse(status, body)
+			resp.Header.Set("Retry-After", retryAfter)
+			resp.Header.Set("X-Request-Id", requestID)
+			return resp, nil
+		})
+		client, err := cashfin.NewClient(faultSecret, cashfin.WithBaseURL("https://api.test"),
+			cashfin.WithHTTPClient(&http.Client{Transport: mt}), cashfin.WithMaxRetries(0))
+		require.NoError(t, err)
+
+		got, err := client.Contacts.Get(context.Background(), "65a5f0c2e4b0a1b2c3d4e5f6")
+		if err == nil {
+			require.NotNil(t, got)
+			assert.True(t, status >= 200 && status < 300, "status %d is a success", status)
+			return
+		}
+		assert.Nil(t, got)
+		var apiErr *cashfin.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, status, apiErr.StatusCode)
+		assert.LessOrEqual(t, len(apiErr.Body), 4<<10)
+		assert.GreaterOrEqual(t, apiErr.RetryAfter, time.Duration(0))
+		assert.True(t, strings.HasPrefix(err.Error(), "cashfin: "), err.Error())
+		assert.True(t, utf8.ValidString(apiErr.Message), "message %q", apiErr.Message)
+		for k, v := range apiErr.Fields {
+			assert.True(t, utf8.ValidString(k) && utf8.ValidString(v), "field %q: %q", k, v)
+		}
+		assert.NotContains(t, err.Error(), faultSecret)
+		assert.NotContains(t, fmt.Sprintf("%+v %s", apiErr, apiErr.Body), faultSecret)
+
+		var matched []error
+		for _, kind := range []error{cashfin.ErrBadRequest, cashfin.ErrUnauthorized, cashfin.ErrForbidden,
+			cashfin.ErrNotFound, cashfin.ErrConflict, cashfin.ErrRateLimited, cashfin.ErrServer,
+			cashfin.ErrUnexpectedResponse, cashfin.ErrInvalidParams} {
+			if errors.Is(err, kind) {
+				matched = append(matched, kind)
+			}
+		}
+		assert.LessOrEqual(t, len(matched), 1, "more than one kind: %v", matched)
+		want := map[int]error{400: cashfin.ErrBadRequest, 422: cashfin.ErrBadRequest, 401: cashfin.ErrUnauthorized,
+			403: cashfin.ErrForbidden, 404: cashfin.ErrNotFound, 409: cashfin.ErrConflict, 429: cashfin.ErrRateLimited}[status]
+		switch {
+		case status >= 200 && status < 300:
+			require.Len(t, matched, 1, "a failed 2xx has a kind")
+			assert.Contains(t, []error{cashfin.ErrUnexpectedResponse, cashfin.ErrBadRequest, cashfin.ErrNotFound}, matched[0])
+		case status >= 500:
+			assert.Equal(t, []error{cashfin.ErrServer}, matched)
+		case want != nil:
+			assert.Equal(t, []error{want}, matched)
+		default:
+			assert.Empty(t, matched, "status %d has no sentinel", status)
+		}
+	})
 }
