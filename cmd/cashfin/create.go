@@ -21,12 +21,12 @@ func (a *app) create(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(rest) > 0 {
-		return usagef("create: unexpected argument %q (the fields are flags: --name, --email, ...)", rest[0])
+		return usagef("contacts create: unexpected argument %q (the fields are flags: --name, --email, ...)", rest[0])
 	}
 	p.Name, p.Email, p.Phone = strings.TrimSpace(p.Name), strings.TrimSpace(p.Email), strings.TrimSpace(p.Phone)
 	p.Position, p.CompanyName = strings.TrimSpace(p.Position), strings.TrimSpace(p.CompanyName)
 	if p.Name == "" {
-		return usagef("create: --name is required")
+		return usagef("contacts create: --name is required")
 	}
 	client, err := a.client(common, 0)
 	if err != nil {

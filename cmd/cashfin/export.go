@@ -27,12 +27,12 @@ func (a *app) export(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(rest) > 0 {
-		return usagef("export: unexpected argument %q", rest[0])
+		return usagef("contacts export: unexpected argument %q", rest[0])
 	}
-	if err := checkConcurrency("export", *concurrency); err != nil {
+	if err := checkConcurrency("contacts export", *concurrency); err != nil {
 		return err
 	}
-	if err := checkRate("export", *rate); err != nil {
+	if err := checkRate("contacts export", *rate); err != nil {
 		return err
 	}
 	client, err := a.client(common, *rate)
@@ -49,7 +49,7 @@ func (a *app) export(ctx context.Context, args []string) error {
 		// either the whole export or untouched.
 		dir, base := filepath.Split(*outPath)
 		if tmp, err = os.CreateTemp(dir, "."+base+".*.tmp"); err != nil {
-			return usagef("export: --out: %v", err)
+			return usagef("contacts export: --out: %v", err)
 		}
 		defer os.Remove(tmp.Name()) // fails harmlessly once renamed
 		defer tmp.Close()
@@ -72,15 +72,15 @@ func (a *app) export(ctx context.Context, args []string) error {
 		return err
 	}
 	if err := cw.Close(); err != nil {
-		return fmt.Errorf("export: writing the output: %w", err)
+		return fmt.Errorf("contacts export: writing the output: %w", err)
 	}
 	where := ""
 	if tmp != nil {
 		if err := tmp.Close(); err != nil {
-			return fmt.Errorf("export: %w", err)
+			return fmt.Errorf("contacts export: %w", err)
 		}
 		if err := os.Rename(tmp.Name(), *outPath); err != nil {
-			return fmt.Errorf("export: %w", err)
+			return fmt.Errorf("contacts export: %w", err)
 		}
 		where = " to " + *outPath
 	}
@@ -268,14 +268,14 @@ func (e *exporter) writePage(p *cashfin.Page[cashfin.Contact]) error {
 			e.recent.add(c.ID)
 		}
 		if err := e.out.Write(c); err != nil {
-			return fmt.Errorf("export: writing the output: %w", err)
+			return fmt.Errorf("contacts export: writing the output: %w", err)
 		}
 		k++
 	}
 	e.written += k
 	e.prog.add(k)
 	if err := e.out.Flush(); err != nil {
-		return fmt.Errorf("export: writing the output: %w", err)
+		return fmt.Errorf("contacts export: writing the output: %w", err)
 	}
 	return nil
 }

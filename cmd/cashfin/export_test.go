@@ -100,6 +100,15 @@ func TestExportRoundTrip(t *testing.T) {
 	require.Equal(t, exitOK, res.code, res.stderr)
 	assert.Equal(t, "created 254, skipped 0 (duplicates 0, existing 0), failed 0", summaryLine(res.stderr))
 	assert.Equal(t, people(src.Contacts()), people(dst.Contacts()), "the same contacts, byte for byte")
+
+	// JSON lines go round too.
+	outJSONL := filepath.Join(t.TempDir(), "export.jsonl")
+	res = newCLI(t, src).run("contacts", "export", "--format", "jsonl", "--out", outJSONL, "--rate", "0")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	dst2 := newServer(t)
+	res = newCLI(t, dst2).run("contacts", "import", outJSONL, "--rate", "0")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Equal(t, people(src.Contacts()), people(dst2.Contacts()))
 }
 
 // TestExportWhileContactsAreCreated: contacts created during an export push the others down the
@@ -202,7 +211,7 @@ func TestExportFailures(t *testing.T) {
 
 	res = c.run("contacts", "export", "--out", filepath.Join(t.TempDir(), "no", "such", "dir.csv"))
 	assert.Equal(t, exitUsage, res.code)
-	assert.Contains(t, res.stderr, "cashfin: export: --out:")
+	assert.Contains(t, res.stderr, "cashfin: contacts export: --out:")
 }
 
 func TestExportInterrupted(t *testing.T) {

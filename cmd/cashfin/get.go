@@ -12,7 +12,7 @@ func (a *app) get(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(rest) != 1 {
-		return usagef("get: want exactly one contact ID")
+		return usagef("contacts get: want exactly one contact ID")
 	}
 	client, err := a.client(common, 0)
 	if err != nil {

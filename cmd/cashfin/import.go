@@ -62,12 +62,12 @@ func (a *app) importContacts(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(rest) != 1 {
-		return usagef("import: want one FILE (CSV, or JSON lines when it ends in .jsonl or .ndjson; - for CSV on standard input)")
+		return usagef("contacts import: want one FILE (CSV, or JSON lines when it ends in .jsonl or .ndjson; - for CSV on standard input)")
 	}
-	if err := checkConcurrency("import", *concurrency); err != nil {
+	if err := checkConcurrency("contacts import", *concurrency); err != nil {
 		return err
 	}
-	if err := checkRate("import", *rate); err != nil {
+	if err := checkRate("contacts import", *rate); err != nil {
 		return err
 	}
 
@@ -86,7 +86,7 @@ func (a *app) importContacts(ctx context.Context, args []string) error {
 		// Created before anything is sent, so an unwritable path stops the import at once. (The
 		// input has been read already, so it may be the same file.)
 		if errFile, err = os.Create(*errorsPath); err != nil {
-			return usagef("import: --errors: %v", err)
+			return usagef("contacts import: --errors: %v", err)
 		}
 	}
 
@@ -131,7 +131,7 @@ func (a *app) importContacts(ctx context.Context, args []string) error {
 			werr = cerr
 		}
 		if werr != nil && runErr == nil {
-			runErr = fmt.Errorf("import: writing %s: %w", *errorsPath, werr)
+			runErr = fmt.Errorf("contacts import: writing %s: %w", *errorsPath, werr)
 		}
 	}
 	if runErr != nil {
@@ -270,6 +270,7 @@ dispatch:
 		select {
 		case jobs <- r:
 		case <-ctx.Done():
+			im.prog.printf("interrupted: no new requests; waiting for those in flight (Ctrl-C again quits at once)\n")
 			break dispatch
 		}
 	}

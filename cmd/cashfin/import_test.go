@@ -161,6 +161,7 @@ func TestImportInterruptedThenRerun(t *testing.T) {
 	created := len(srv.Contacts())
 	assert.GreaterOrEqual(t, created, interruptAt, "the request in flight at the interrupt finished")
 	assert.Less(t, created, interruptAt+8, "no new request started after the interrupt")
+	assert.Contains(t, res.stderr, "interrupted: no new requests; waiting for those in flight")
 	assert.Contains(t, res.stderr, fmt.Sprintf("interrupted: %d rows not sent", rows-created))
 	assert.Equal(t, fmt.Sprintf("created %d, skipped 0 (duplicates 0, existing 0), failed 0", created), summaryLine(res.stderr))
 	assert.Len(t, readCSVFile(t, errPath), 1, "rows not sent are not failures")

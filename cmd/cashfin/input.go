@@ -67,7 +67,7 @@ func readImportFile(name string, stdin io.Reader) (*importFile, error) {
 	} else {
 		f, err := os.Open(name)
 		if err != nil {
-			return nil, usagef("import: %v", err)
+			return nil, usagef("contacts import: %v", err)
 		}
 		defer f.Close()
 		r = f
@@ -87,7 +87,7 @@ func readImportFile(name string, stdin io.Reader) (*importFile, error) {
 		file, err = readCSV(r)
 	}
 	if err != nil {
-		return nil, usagef("import: %s: %v", label, err)
+		return nil, usagef("contacts import: %s: %v", label, err)
 	}
 	return file, nil
 }

@@ -24,11 +24,11 @@ func (a *app) list(ctx context.Context, args []string) error {
 	}
 	switch {
 	case len(rest) > 0:
-		return usagef("list: unexpected argument %q", rest[0])
+		return usagef("contacts list: unexpected argument %q", rest[0])
 	case p.Page < 1:
-		return usagef("list: --page %d: want 1 or more", p.Page)
+		return usagef("contacts list: --page %d: want 1 or more", p.Page)
 	case p.Limit < 0 || p.Limit > 100 || (p.Limit == 0 && isSet(fs.Visit, "limit")):
-		return usagef("list: --limit %d: want 1 to 100", p.Limit)
+		return usagef("contacts list: --limit %d: want 1 to 100", p.Limit)
 	}
 	client, err := a.client(common, 0)
 	if err != nil {
