@@ -542,16 +542,28 @@ func TestBodyTooLarge(t *testing.T) {
 	}
 }
 
-func TestBodyJustUnderLimitIsRead(t *testing.T) {
+func TestBodySizeLimitIsTenMiB(t *testing.T) {
 	t.Parallel()
-	// A list padded with white space to just under 10 MiB decodes.
-	body := []byte(`{"success":true,"data":[]}`)
-	padded := append(bytes.Repeat([]byte(" "), 10<<20-len(body)), body...)
-	c, mt := newMockClient(t)
-	mt.RegisterNoResponder(httpmock.NewBytesResponder(200, padded))
-	page, err := c.Contacts.List(context.Background(), nil)
-	require.NoError(t, err)
-	assert.Empty(t, page.Data)
+	// Bodies that fail to decode at their first byte, so that only the size limit differs: one of
+	// exactly 10 MiB is read (its start is kept in APIError.Body), one byte more is not read at all.
+	for _, tc := range []struct {
+		size int
+		read bool
+	}{{10 << 20, true}, {10<<20 + 1, false}} {
+		body := append([]byte("x"), bytes.Repeat([]byte(" "), tc.size-1)...)
+		c, mt := newMockClient(t)
+		mt.RegisterNoResponder(httpmock.NewBytesResponder(200, body))
+		_, err := c.Contacts.Get(context.Background(), testID)
+		require.ErrorIs(t, err, cashfin.ErrUnexpectedResponse)
+		var apiErr *cashfin.APIError
+		require.ErrorAs(t, err, &apiErr)
+		if tc.read {
+			assert.Equal(t, body[:4<<10], apiErr.Body, "size %d", tc.size)
+		} else {
+			assert.Empty(t, apiErr.Body, "size %d", tc.size)
+			assert.Contains(t, apiErr.Message, "10 MiB")
+		}
+	}
 }
 
 // logRecord is one JSON log line.

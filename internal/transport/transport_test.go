@@ -451,3 +451,12 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 func newTestLogger(w io.Writer, mu *sync.Mutex) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(lockedWriter{mu, w}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
+
+func TestRetryablehttpNeverLogs(t *testing.T) {
+	t.Parallel()
+	// retryablehttp's own logger prints URLs to stderr: it must stay off, with or without a logger.
+	for _, l := range []*slog.Logger{nil, slog.New(slog.NewTextHandler(io.Discard, nil))} {
+		tr := New(Config{BaseURL: "https://api.test", Logger: l}, "")
+		assert.Nil(t, tr.rc.Logger)
+	}
+}
