@@ -56,7 +56,9 @@ func (b *bufferingTransport) RoundTrip(req *http.Request) (*http.Response, error
 	if tooLarge {
 		return nil, &TooLargeError{StatusCode: resp.StatusCode, Header: resp.Header, Limit: b.limit}
 	}
-	resp.Body = &bufferedBody{Reader: bytes.NewReader(data), data: data}
+	bb := &bufferedBody{data: data}
+	bb.Reset(data)
+	resp.Body = bb
 	return resp, nil
 }
 
@@ -120,9 +122,9 @@ func fill(r io.Reader, buf []byte) (n int, err error) {
 	return n, err
 }
 
-// bufferedBody is a response body already in memory.
+// bufferedBody is a response body already in memory: one allocation, its reader included.
 type bufferedBody struct {
-	*bytes.Reader
+	bytes.Reader
 	data []byte
 }
 
