@@ -121,6 +121,21 @@ func TestRateLimit(t *testing.T) {
 	assert.Equal(t, "0", r.header.Get("X-RateLimit-Remaining"))
 	assert.JSONEq(t, `{"success":false,"error":"Rate limit exceeded. Try again later.","retry_after":1}`, string(r.body))
 
+	t.Run("on every response", func(t *testing.T) {
+		h := cashfintest.NewHandler(cashfintest.WithRateLimit(100))
+		for _, r := range []req{
+			{target: "/business/contact/list", noAuth: true},                                   // 401
+			{target: "/nowhere"},                                                               // 404
+			{method: http.MethodPut, target: "/business/contact/list"},                         // 405
+			{method: http.MethodPost, target: "/business/contact/create", body: `{"name":""}`}, // 400
+			{target: "/business/contact/details/nope"},                                         // 404
+		} {
+			got := send(t, h, r)
+			assert.Equal(t, "100", got.header.Get("X-RateLimit-Limit"), "%s %s: %d", r.method, r.target, got.status)
+			assert.NotEmpty(t, got.header.Get("X-RateLimit-Remaining"))
+			assert.NotEmpty(t, got.header.Get("X-RateLimit-Reset"))
+		}
+	})
 	t.Run("no headers without a limit", func(t *testing.T) {
 		r := send(t, cashfintest.NewHandler(), req{target: "/business/contact/list"})
 		assert.Empty(t, r.header.Get("X-RateLimit-Limit"))
@@ -144,6 +159,12 @@ func TestRateLimitThroughTheSDK(t *testing.T) {
 	assert.ErrorIs(t, err, cashfin.ErrRateLimited)
 	assert.Equal(t, time.Second, apiErr.RetryAfter)
 	assert.Equal(t, "Rate limit exceeded. Try again later.", apiErr.Message)
+
+	patient := srv.Client(cashfin.WithRetryWait(time.Millisecond, 2*time.Second))
+	begin := time.Now()
+	_, err = patient.Contacts.List(ctx, nil)
+	require.NoError(t, err, "a client allowed to wait a second waits out the 429 and succeeds")
+	assert.Greater(t, time.Since(begin), 500*time.Millisecond)
 }
 
 func TestLatency(t *testing.T) {

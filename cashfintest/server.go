@@ -32,8 +32,8 @@
 // Unknown fields are ignored. Success is 201 {"success":true,"message":"Contact created
 // successfully","data":{...}} with a fresh, increasing 24-hex "_id" and "createdat" in the API's
 // form, "2024-01-15T12:00:00.000Z". An Idempotency-Key seen before with the same body replays the
-// first response (and creates nothing); with another body it is 409. Keys are kept for the life
-// of the fake.
+// first response, marked Idempotent-Replayed: true, and creates nothing; with another body it is
+// 409. Keys are kept for the life of the fake.
 //
 // GET /business/contact/list takes page (default 1), limit (default 10, over 100 served as 100)
 // and search (a case-insensitive substring of name, email, phone or company name); a page or
@@ -100,6 +100,10 @@ func WithLatency(d time.Duration) Option {
 // bucket; a request over the limit gets 429 with Retry-After, as the API sends it. Every response
 // then carries X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset. 0 means no limit
 // (the default); a negative rate makes NewServer panic.
+//
+// The Retry-After of a 429 is at least a second, longer than Server.Client's 10ms retry wait, so
+// that client reports it at once as cashfin.ErrRateLimited; give it
+// cashfin.WithRetryWait(time.Millisecond, 2*time.Second) to wait and retry instead.
 func WithRateLimit(perSecond int) Option {
 	return func(c *config) {
 		if perSecond < 0 {
