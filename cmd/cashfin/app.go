@@ -126,10 +126,8 @@ func (a *app) fail(err error) int {
 
 // errorLine writes err to standard error as one line starting "cashfin: ".
 func (a *app) errorLine(err error) {
-	msg := oneLine(err.Error())
-	if !strings.HasPrefix(msg, "cashfin: ") {
-		msg = "cashfin: " + msg
-	}
+	// One "cashfin: " in front, however many wrapped errors brought their own.
+	msg := "cashfin: " + strings.ReplaceAll(strings.TrimPrefix(oneLine(err.Error()), "cashfin: "), ": cashfin: ", ": ")
 	fmt.Fprintln(a.stderr, msg)
 }
 

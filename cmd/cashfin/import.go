@@ -91,7 +91,6 @@ func (a *app) importContacts(ctx context.Context, args []string) error {
 	}
 
 	prog := newProgress(a.stderr, a.terminal(a.stderr), "imported", 0, a.tick)
-	defer prog.finish()
 	im := &importer{client: client, prog: prog, pace: newPacer(a.pauseMin, prog)}
 	rows := classify(file.records)
 	for _, r := range rows {
@@ -108,7 +107,7 @@ func (a *app) importContacts(ctx context.Context, args []string) error {
 		}
 		if *dryRun {
 			n := count(rows, statePending)
-			fmt.Fprintf(a.stderr, "dry run: %d %s would be created; nothing was sent\n", n, plural(n, "row", "rows"))
+			prog.printf("dry run: %d %s would be created; nothing was sent\n", n, plural(n, "row", "rows"))
 			return nil
 		}
 		if common.format != "" {
@@ -116,14 +115,14 @@ func (a *app) importContacts(ctx context.Context, args []string) error {
 		}
 		prog.reset(count(rows, statePending))
 		im.send(ctx, rows, *concurrency)
-		im.prog.finish()
 		if im.out != nil {
 			if err := im.out.Close(); err != nil {
-				return fmt.Errorf("writing the output: %w", err)
+				return fmt.Errorf("contacts import: writing the output: %w", err)
 			}
 		}
 		return nil
 	}()
+	prog.finish()
 
 	if errFile != nil {
 		werr := writeErrorsFile(errFile, file.header, rows)
@@ -134,10 +133,12 @@ func (a *app) importContacts(ctx context.Context, args []string) error {
 			runErr = fmt.Errorf("contacts import: writing %s: %w", *errorsPath, werr)
 		}
 	}
-	if runErr != nil {
-		return runErr
-	}
 
+	// Whatever happened, the import ends with its account: the error, if any, the failures not
+	// shown, the rows not sent, and the summary line.
+	if runErr != nil {
+		a.fail(runErr)
+	}
 	failed := count(rows, stateInvalid) + count(rows, stateFailed)
 	if hidden := failed - int(im.shown.Load()); hidden > 0 {
 		if *errorsPath != "" {
@@ -146,15 +147,22 @@ func (a *app) importContacts(ctx context.Context, args []string) error {
 			fmt.Fprintf(a.stderr, "... and %d more failed %s (--errors FILE writes them all)\n", hidden, plural(hidden, "row", "rows"))
 		}
 	}
-	notAttempted := count(rows, stateNotAttempted)
-	if notAttempted > 0 {
-		fmt.Fprintf(a.stderr, "interrupted: %d %s not sent; run the same command again to finish "+
-			"(rows already sent are not created twice)\n", notAttempted, plural(notAttempted, "row", "rows"))
+	notSent := count(rows, stateNotAttempted)
+	if !*dryRun {
+		notSent += count(rows, statePending) // the import stopped before sending
+	}
+	if notSent > 0 {
+		why := ""
+		if ctx.Err() != nil {
+			why = "interrupted: "
+		}
+		fmt.Fprintf(a.stderr, "%s%d %s not sent; run the same command again to finish "+
+			"(rows already sent are not created twice)\n", why, notSent, plural(notSent, "row", "rows"))
 	}
 	dups, existing := count(rows, stateDuplicate), count(rows, stateExisting)
 	fmt.Fprintf(a.stderr, "created %d, skipped %d (duplicates %d, existing %d), failed %d\n",
 		count(rows, stateCreated), dups+existing, dups, existing, failed)
-	if failed > 0 || notAttempted > 0 {
+	if runErr != nil || failed > 0 || notSent > 0 {
 		return errReported
 	}
 	return nil
@@ -231,7 +239,7 @@ func (im *importer) markExisting(ctx context.Context, rows []*importRow) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("listing the existing contacts: %w", err)
+		return fmt.Errorf("contacts import: --skip-existing: listing the contacts: %w", err)
 	}
 	im.prog.printf("%d %s on the server\n", n, plural(n, "contact", "contacts"))
 	for _, r := range rows {

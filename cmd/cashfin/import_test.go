@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -295,4 +296,23 @@ func TestImportRate(t *testing.T) {
 	res = newCLI(t, srv).run("contacts", "import", writeFile(t, "d.csv", "name\nA\nB\nC\n"))
 	assert.Equal(t, exitOK, res.code, res.stderr)
 	assert.GreaterOrEqual(t, time.Since(start), 390*time.Millisecond, "3 requests at the default 5 a second take 400ms at least")
+}
+
+// TestImportSkipExistingFails: when the listing fails, nothing is sent and the import still ends
+// with its account: the error, the rows not sent, the summary.
+func TestImportSkipExistingFails(t *testing.T) {
+	srv := newServer(t)
+	srv.FailNext(3, http.StatusBadGateway)
+	errPath := filepath.Join(t.TempDir(), "errors.csv")
+	res := newCLI(t, srv).run("contacts", "import", writeFile(t, "c.csv", "name,email\nAnn,ann@x.co\n,nobody@x.co\n"),
+		"--skip-existing", "--errors", errPath)
+	assert.Equal(t, exitFailure, res.code)
+	assert.Equal(t, "line 3: no name\n"+
+		"listing the contacts on the server...\n"+
+		"cashfin: contacts import: --skip-existing: listing the contacts: GET /business/contact/list: 502 Bad Gateway\n"+
+		"1 row not sent; run the same command again to finish (rows already sent are not created twice)\n"+
+		"created 0, skipped 0 (duplicates 0, existing 0), failed 1\n",
+		regexp.MustCompile(` \[request id \S+\]`).ReplaceAllString(res.stderr, ""))
+	assert.Len(t, readCSVFile(t, errPath), 2, "the errors file is written all the same")
+	assert.Empty(t, srv.Contacts())
 }
