@@ -2,14 +2,18 @@ package cashfin_test
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/cashfin-go/cashfin"
 )
@@ -48,5 +52,256 @@ func TestListQueryMatchesURLValuesEncode(t *testing.T) {
 			want.Set("search", p.Search)
 		}
 		assert.Equal(t, want.Encode(), <-queries, "params %+v", p)
+	}
+}
+
+// genServer is a loopback list endpoint over total contacts (IDs are the index in hexadecimal)
+// that writes each page as it is asked for, holding no list anywhere. Each page is answered after
+// latency (a timer, standing in for the network and the API; a cancelled request ends the wait).
+// hook, if set, runs first for every request with its page number and may answer it instead
+// (returning true).
+func genServer(t *testing.T, total int, latency time.Duration, hook func(w http.ResponseWriter, r *http.Request, page int) bool) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		page, _ := strconv.Atoi(q.Get("page"))
+		limit, _ := strconv.Atoi(q.Get("limit"))
+		if limit <= 0 {
+			limit = 10
+		}
+		if hook != nil && hook(w, r, page) {
+			return
+		}
+		if latency > 0 {
+			timer := time.NewTimer(latency)
+			defer timer.Stop()
+			select {
+			case <-timer.C:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		buf := make([]byte, 0, 512)
+		buf = append(buf, `{"success":true,"data":[`...)
+		for i := (page - 1) * limit; i < min(page*limit, total); i++ {
+			if i > (page-1)*limit {
+				buf = append(buf, ',')
+			}
+			buf = fmt.Appendf(buf, `{"_id":"%024x","name":"Contact %d","email":"contact%d@acme.example",`+
+				`"phone":"+2547%08d","position":"Engineer","companyname":"Acme Corp","createdat":"2024-01-15T12:00:00.000Z"}`,
+				i, i, i, i)
+			if _, err := w.Write(buf); err != nil {
+				return
+			}
+			buf = buf[:0]
+		}
+		pages := (total + limit - 1) / limit
+		buf = fmt.Appendf(buf, `],"pagination":{"total":%d,"page":%d,"limit":%d,"pages":%d}}`, total, page, limit, pages)
+		_, _ = w.Write(buf)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// work stands for the caller's processing of a page: it takes d of wall time without holding a
+// CPU, as a caller waiting on its own database or API would, so that the machine's load does not
+// skew the comparison.
+func work(d time.Duration) {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	<-timer.C
+}
+
+// TestReadAheadOverlapsCallerWork walks 20 pages whose fetch takes as long as the caller's work
+// on each: a plain List loop takes about 20 x (fetch + work), ListPages and ListAll about
+// fetch + 20 x work, since page k+1 is fetched while the caller works on page k. The walk must
+// take at most 0.6 of the plain loop's time (0.525 is the ideal). The best of three tries is kept,
+// as timing on a shared machine is noisy; without read-ahead the ratio is about 1 every time.
+func TestReadAheadOverlapsCallerWork(t *testing.T) {
+	const (
+		pages   = 20
+		limit   = 10
+		latency = 20 * time.Millisecond
+	)
+	srv := genServer(t, pages*limit, latency, nil)
+	c, err := cashfin.NewClient(testSecret, cashfin.WithBaseURL(srv.URL), fast())
+	require.NoError(t, err)
+	ctx := context.Background()
+
+	plain := func() (int, error) {
+		n := 0
+		for p := 1; ; p++ {
+			page, err := c.Contacts.List(ctx, &cashfin.ContactListParams{Page: p, Limit: limit})
+			if err != nil {
+				return n, err
+			}
+			work(latency)
+			n += len(page.Data)
+			if !page.Pagination.HasNext() {
+				return n, nil
+			}
+		}
+	}
+	walks := map[string]func() (int, error){
+		"ListPages": func() (int, error) {
+			n := 0
+			for page, err := range c.Contacts.ListPages(ctx, &cashfin.ContactListParams{Limit: limit}) {
+				if err != nil {
+					return n, err
+				}
+				work(latency)
+				n += len(page.Data)
+			}
+			return n, nil
+		},
+		"ListAll": func() (int, error) {
+			n := 0
+			for _, err := range c.Contacts.ListAll(ctx, &cashfin.ContactListParams{Limit: limit}) {
+				if err != nil {
+					return n, err
+				}
+				if n%limit == 0 { // the same work per page, done on its first item
+					work(latency)
+				}
+				n++
+			}
+			return n, nil
+		},
+	}
+	timed := func(f func() (int, error)) time.Duration {
+		start := time.Now()
+		n, err := f()
+		elapsed := time.Since(start)
+		require.NoError(t, err)
+		require.Equal(t, pages*limit, n)
+		return elapsed
+	}
+
+	for _, name := range []string{"ListPages", "ListAll"} {
+		best := math.Inf(1)
+		for try := 0; try < 3 && best > 0.6; try++ {
+			base := timed(plain)
+			ahead := timed(walks[name])
+			ratio := float64(ahead) / float64(base)
+			t.Logf("%s: %v, plain List loop: %v, ratio %.3f", name, ahead.Round(time.Millisecond), base.Round(time.Millisecond), ratio)
+			best = min(best, ratio)
+		}
+		assert.LessOrEqual(t, best, 0.6, "%s does not overlap the fetch of the next page with the caller's work", name)
+	}
+}
+
+// TestReadAheadStopsWithTheLoop breaks out of (or cancels the context of) a walk while page 2 is
+// being read ahead from a real loopback server: the server must see that request cancelled, the
+// walk must end at once (after a cancel, with exactly one error, matching context.Canceled), and
+// no goroutine may be left behind.
+func TestReadAheadStopsWithTheLoop(t *testing.T) {
+	// A walk calls onFirst once it holds the first page (or its first item), and breaks out of
+	// the loop if onFirst says so. It returns the items it saw and the errors it was given.
+	type walk func(c *cashfin.Client, ctx context.Context, onFirst func() bool) (items int, errs []error)
+	walks := map[string]walk{
+		"ListPages": func(c *cashfin.Client, ctx context.Context, onFirst func() bool) (int, []error) {
+			items := 0
+			var errs []error
+			for page, err := range c.Contacts.ListPages(ctx, &cashfin.ContactListParams{Limit: 10}) {
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				items += len(page.Data)
+				if items == len(page.Data) && onFirst() {
+					break
+				}
+			}
+			return items, errs
+		},
+		"ListAll": func(c *cashfin.Client, ctx context.Context, onFirst func() bool) (int, []error) {
+			items := 0
+			var errs []error
+			for _, err := range c.Contacts.ListAll(ctx, &cashfin.ContactListParams{Limit: 10}) {
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				items++
+				if items == 1 && onFirst() {
+					break
+				}
+			}
+			return items, errs
+		},
+	}
+	for _, name := range []string{"ListPages", "ListAll"} {
+		for _, stop := range []string{"break", "cancel"} {
+			t.Run(name+"/"+stop, func(t *testing.T) {
+				defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+				entered := make(chan struct{}, 1)   // page 2's request has arrived
+				cancelled := make(chan struct{}, 1) // page 2's request was cancelled by the client
+				quit := make(chan struct{})         // the test is over: stop holding page 2
+				srv := genServer(t, 1000, 0, func(_ http.ResponseWriter, r *http.Request, page int) bool {
+					if page < 2 {
+						return false
+					}
+					entered <- struct{}{}
+					select {
+					case <-r.Context().Done():
+						cancelled <- struct{}{}
+					case <-quit:
+					}
+					return true
+				})
+				defer srv.Close() // before goleak looks: the server's goroutines end with it
+				defer close(quit)
+				c, err := cashfin.NewClient(testSecret, cashfin.WithBaseURL(srv.URL), fast())
+				require.NoError(t, err)
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+
+				// Stop only once page 2 is in flight, so that there is a fetch to cancel.
+				onFirst := func() bool {
+					select {
+					case <-entered:
+					case <-time.After(10 * time.Second):
+						t.Error("page 2 was not read ahead while the caller held page 1")
+						return true
+					}
+					if stop == "cancel" {
+						cancel()
+						return false // go on: the walk itself must end, with one error
+					}
+					return true
+				}
+				var items int
+				var errs []error
+				done := make(chan struct{})
+				go func() {
+					defer close(done)
+					items, errs = walks[name](c, ctx, onFirst)
+				}()
+				select {
+				case <-done:
+				case <-time.After(10 * time.Second):
+					t.Fatalf("the walk did not end after the %s", stop)
+				}
+				select {
+				case <-cancelled:
+				case <-time.After(10 * time.Second):
+					t.Fatal("the server never saw the read-ahead request cancelled")
+				}
+				// Nothing of page 2 (or later) reaches the caller. ListAll, stopped on the first item,
+				// yields no more after a break; after a cancel it may finish page 1, already in memory.
+				assert.LessOrEqual(t, items, 10, "items from beyond page 1")
+				if name == "ListPages" {
+					assert.Equal(t, 10, items)
+				} else if stop == "break" {
+					assert.Equal(t, 1, items)
+				}
+				if stop == "break" {
+					assert.Empty(t, errs)
+				} else if assert.Len(t, errs, 1) {
+					assert.ErrorIs(t, errs[0], context.Canceled)
+				}
+			})
+		}
 	}
 }
