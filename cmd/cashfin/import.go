@@ -99,6 +99,7 @@ func (a *app) importContacts(ctx context.Context, args []string) error {
 		}
 	}
 
+	replays := 0 // rows an earlier run created, confirmed again from their idempotency keys
 	runErr := func() error {
 		if *skipExisting {
 			if err := im.markExisting(ctx, rows); err != nil {
@@ -114,7 +115,13 @@ func (a *app) importContacts(ctx context.Context, args []string) error {
 			im.out = newContactWriter(a.stdout, common.format, writerOptions{})
 		}
 		prog.reset(count(rows, statePending))
+		before := im.countContacts(ctx)
 		im.send(ctx, rows, *concurrency)
+		if before >= 0 && ctx.Err() == nil {
+			if after := im.countContacts(ctx); after >= 0 {
+				replays = max(0, count(rows, stateCreated)-(after-before))
+			}
+		}
 		if im.out != nil {
 			if err := im.out.Close(); err != nil {
 				return fmt.Errorf("contacts import: writing the output: %w", err)
@@ -159,9 +166,13 @@ func (a *app) importContacts(ctx context.Context, args []string) error {
 		fmt.Fprintf(a.stderr, "%s%d %s not sent; run the same command again to finish "+
 			"(rows already sent are not created twice)\n", why, notSent, plural(notSent, "row", "rows"))
 	}
-	dups, existing := count(rows, stateDuplicate), count(rows, stateExisting)
+	if replays > 0 {
+		fmt.Fprintf(a.stderr, "%d %s already on the server from an earlier run (same content, same "+
+			"idempotency key, not created twice): counted as existing\n", replays, plural(replays, "row was", "rows were"))
+	}
+	dups, existing := count(rows, stateDuplicate), count(rows, stateExisting)+replays
 	fmt.Fprintf(a.stderr, "created %d, skipped %d (duplicates %d, existing %d), failed %d\n",
-		count(rows, stateCreated), dups+existing, dups, existing, failed)
+		count(rows, stateCreated)-replays, dups+existing, dups, existing, failed)
 	if runErr != nil || failed > 0 || notSent > 0 {
 		return errReported
 	}
@@ -254,6 +265,29 @@ func (im *importer) markExisting(ctx context.Context, rows []*importRow) error {
 		}
 	}
 	return nil
+}
+
+// countContacts returns how many contacts the server holds, from the page block of a one-contact
+// page, or -1 when it cannot tell.
+//
+// The API answers a create whose Idempotency-Key it has seen with the contact it created then,
+// indistinguishable from a new one; but contacts are never deleted, so when the count grew by
+// less than the rows confirmed, the difference were created by an earlier run (at least that
+// many: anyone else creating contacts meanwhile only hides some).
+func (im *importer) countContacts(ctx context.Context) int {
+	for try := 1; ; try++ {
+		if im.pace.wait(ctx) != nil {
+			return -1
+		}
+		p, err := im.client.Contacts.List(ctx, &cashfin.ContactListParams{Limit: 1})
+		if im.pace.check(err, try) {
+			continue
+		}
+		if err != nil || (p.Pagination.Total == 0 && len(p.Data) > 0) {
+			return -1
+		}
+		return p.Pagination.Total
+	}
 }
 
 // send creates the pending rows, concurrency at a time, in file order. When ctx ends, no new

@@ -171,6 +171,9 @@ func TestImportInterruptedThenRerun(t *testing.T) {
 	res = c.run("contacts", "import", in, "--concurrency", "8", "--rate", "0")
 	assert.Equal(t, exitOK, res.code, res.stderr)
 	assert.Len(t, srv.Contacts(), rows, "every row once, none twice")
+	assert.Contains(t, res.stderr, fmt.Sprintf("%d rows were already on the server from an earlier run", created))
+	assert.Equal(t, fmt.Sprintf("created %d, skipped %d (duplicates 0, existing %d), failed 0", rows-created, created, created),
+		summaryLine(res.stderr), "the summary tells new contacts from those of the first run")
 
 	// Once more, with --skip-existing: nothing is even sent.
 	res = c.run("contacts", "import", in, "--skip-existing", "--rate", "0")
@@ -232,32 +235,46 @@ func TestImportDryRunSendsNothing(t *testing.T) {
 func TestImportWaitsOutRateLimits(t *testing.T) {
 	t.Run("429 without Retry-After", func(t *testing.T) {
 		srv := newServer(t)
-		srv.FailNext(3, http.StatusTooManyRequests)
+		ts := httptest.NewServer(countingHandler(srv.Handler(), func(n int64) {
+			if n == 1 {
+				srv.FailNext(3, http.StatusTooManyRequests) // the first create, and the row sent twice more
+			}
+		}))
+		defer ts.Close()
 		c := newCLI(t, srv)
+		c.baseURL = ts.URL
 		c.opts = append(c.opts, cashfin.WithMaxRetries(0)) // every 429 reaches the CLI
 		res := c.run("contacts", "import", writeFile(t, "c.csv", bigCSV(5)), "--concurrency", "1", "--rate", "0")
 		assert.Equal(t, exitOK, res.code, res.stderr)
 		assert.Equal(t, "created 5, skipped 0 (duplicates 0, existing 0), failed 0", summaryLine(res.stderr))
 		assert.Contains(t, res.stderr, "rate limited by the API: pausing all requests for 5ms\n")
 		assert.Contains(t, res.stderr, "rate limited by the API: pausing all requests for 10ms\n", "the pause grows")
+		assert.Contains(t, res.stderr, "rate limited by the API: pausing all requests for 20ms\n")
 		assert.Len(t, srv.Contacts(), 5)
 	})
 	t.Run("Retry-After longer than the SDK waits", func(t *testing.T) {
-		srv := newServer(t, cashfintest.WithRateLimit(2)) // 2 a second, bursts of 2: Retry-After 1s
+		srv := newServer(t, cashfintest.WithRateLimit(4)) // 4 a second, bursts of 4: Retry-After 1s
 		c := newCLI(t, srv)
-		res := c.run("contacts", "import", writeFile(t, "c.csv", bigCSV(4)), "--concurrency", "4", "--rate", "0")
+		res := c.run("contacts", "import", writeFile(t, "c.csv", bigCSV(6)), "--concurrency", "6", "--rate", "0")
 		assert.Equal(t, exitOK, res.code, res.stderr)
-		assert.Equal(t, "created 4, skipped 0 (duplicates 0, existing 0), failed 0", summaryLine(res.stderr))
+		assert.Equal(t, "created 6, skipped 0 (duplicates 0, existing 0), failed 0", summaryLine(res.stderr))
 		assert.Contains(t, res.stderr, "rate limited by the API: pausing all requests for 1s\n")
-		assert.Len(t, srv.Contacts(), 4)
+		assert.Len(t, srv.Contacts(), 6)
 	})
 }
 
 func TestImportAPIFailures(t *testing.T) {
 	srv := newServer(t)
-	srv.FailNext(3, http.StatusInternalServerError) // all three attempts of the first row
+	ts := httptest.NewServer(countingHandler(srv.Handler(), func(n int64) {
+		if n == 1 {
+			srv.FailNext(3, http.StatusInternalServerError) // all three attempts of the first row
+		}
+	}))
+	defer ts.Close()
 	errPath := filepath.Join(t.TempDir(), "errors.csv")
-	res := newCLI(t, srv).run("contacts", "import", writeFile(t, "c.csv", bigCSV(3)), "--concurrency", "1", "--errors", errPath, "--rate", "0")
+	c := newCLI(t, srv)
+	c.baseURL = ts.URL
+	res := c.run("contacts", "import", writeFile(t, "c.csv", bigCSV(3)), "--concurrency", "1", "--errors", errPath, "--rate", "0")
 	assert.Equal(t, exitFailure, res.code)
 	assert.Equal(t, "created 2, skipped 0 (duplicates 0, existing 0), failed 1", summaryLine(res.stderr))
 	recs := readCSVFile(t, errPath)
