@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
 	"strconv"
 	"testing"
 	"time"
@@ -305,3 +306,46 @@ func TestReadAheadStopsWithTheLoop(t *testing.T) {
 		}
 	}
 }
+
+// TestListAllStreamsInBoundedMemory walks 100,000 contacts (1,000 pages of 100) with ListAll from
+// a server that writes each page as it is asked for, and measures the live heap (after a GC)
+// before the walk and every 5,000 contacts during it: it must never grow by 4 MiB or more. A walk
+// that kept the contacts, or read pages ahead without bound, would hold some 30 MiB by the end.
+func TestListAllStreamsInBoundedMemory(t *testing.T) {
+	total := 100_000
+	if testing.Short() {
+		total = 10_000
+	}
+	const sampleEvery = 5_000
+	srv := genServer(t, total, 0, nil)
+	c, err := cashfin.NewClient(testSecret, cashfin.WithBaseURL(srv.URL), fast())
+	require.NoError(t, err)
+
+	liveHeap := func() uint64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	before := liveHeap()
+	peak := before
+	n := 0
+	for contact, err := range c.Contacts.ListAll(context.Background(), nil) {
+		require.NoError(t, err)
+		if id, _ := strconv.ParseInt(contact.ID, 16, 64); int(id) != n || contact.Name == "" {
+			require.Failf(t, "contacts out of order", "contact %d is %+v", n, contact)
+		}
+		n++
+		if n%sampleEvery == 0 {
+			peak = max(peak, liveHeap())
+		}
+	}
+	after := liveHeap()
+	require.Equal(t, total, n)
+	growth := int64(peak) - int64(before)
+	t.Logf("%d contacts: live heap %.2f MiB before, %.2f MiB at peak (+%.2f MiB), %.2f MiB after",
+		n, mib(before), mib(peak), float64(growth)/(1<<20), mib(after))
+	assert.Less(t, growth, int64(4<<20), "the heap grew by 4 MiB or more during the walk")
+}
+
+func mib(b uint64) float64 { return float64(b) / (1 << 20) }
