@@ -46,7 +46,8 @@ func TestBulk(t *testing.T) {
 
 		start = time.Now()
 		res = c.run("contacts", "import", in, "--concurrency", "8", "--rate", "0")
-		t.Logf("the same import again (idempotent replays): %s, %d contacts", time.Since(start).Round(time.Millisecond), len(srv.Contacts()))
+		t.Logf("the same import again (idempotent replays): %s, %d contacts; %s", time.Since(start).Round(time.Millisecond),
+			len(srv.Contacts()), summaryLine(res.stderr))
 		require.Equal(t, exitOK, res.code, res.stderr)
 		require.Len(t, srv.Contacts(), 1000, "a re-run creates nothing")
 

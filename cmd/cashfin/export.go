@@ -143,11 +143,12 @@ func (e *exporter) run(ctx context.Context) error {
 	return nil
 }
 
-// pipeline fetches pages from..to, concurrency at a time, and writes them in order. At most
-// 2*concurrency+1 pages are held at once, however long the list.
+// pipeline fetches pages from..to, concurrency at a time, and writes them in order. Pages
+// fetched ahead wait in a window of 2*concurrency, so that one slow page holds up the writing but
+// not the fetching; at most 2*concurrency+2 pages are held at once, however long the list.
 func (e *exporter) pipeline(ctx context.Context, from, to int) error {
 	ctx, cancel := context.WithCancel(ctx)
-	pending := make(chan chan fetched, e.concurrency) // pages in list order, fetched or not
+	pending := make(chan chan fetched, 2*e.concurrency) // pages in list order, fetched or not
 	sem := make(chan struct{}, e.concurrency)         // fetches in flight
 	var wg sync.WaitGroup
 	wg.Add(1)
