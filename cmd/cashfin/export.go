@@ -149,7 +149,7 @@ func (e *exporter) run(ctx context.Context) error {
 func (e *exporter) pipeline(ctx context.Context, from, to int) error {
 	ctx, cancel := context.WithCancel(ctx)
 	pending := make(chan chan fetched, 2*e.concurrency) // pages in list order, fetched or not
-	sem := make(chan struct{}, e.concurrency)         // fetches in flight
+	sem := make(chan struct{}, e.concurrency)           // fetches in flight
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -293,27 +293,6 @@ func fetchPage(ctx context.Context, client *cashfin.Client, pace *pacer, search 
 			continue
 		}
 		return p, err
-	}
-}
-
-// walkPages calls fn with every page of the contacts matching search, one page at a time,
-// waiting out 429s.
-func walkPages(ctx context.Context, client *cashfin.Client, pace *pacer, search string, fn func(*cashfin.Page[cashfin.Contact]) error) error {
-	for n := 1; ; n++ {
-		p, err := fetchPage(ctx, client, pace, search, n)
-		if err != nil {
-			return err
-		}
-		if err := fn(p); err != nil {
-			return err
-		}
-		last := len(p.Data) < pageSize
-		if pg := p.Pagination; pg.Pages > 0 || pg.Total > 0 {
-			last = last || n >= pg.Pages
-		}
-		if last {
-			return nil
-		}
 	}
 }
 

@@ -102,7 +102,7 @@ func (a *app) importContacts(ctx context.Context, args []string) error {
 	replays := 0 // rows an earlier run created, confirmed again from their idempotency keys
 	runErr := func() error {
 		if *skipExisting {
-			if err := im.markExisting(ctx, rows); err != nil {
+			if err := im.markExisting(ctx, rows, *concurrency); err != nil {
 				return err
 			}
 		}
@@ -114,7 +114,7 @@ func (a *app) importContacts(ctx context.Context, args []string) error {
 		if common.format != "" {
 			im.out = newContactWriter(a.stdout, common.format, writerOptions{})
 		}
-		prog.reset(count(rows, statePending))
+		prog.reset("imported", count(rows, statePending))
 		before := im.countContacts(ctx)
 		im.send(ctx, rows, *concurrency)
 		if before >= 0 && ctx.Err() == nil {
@@ -231,41 +231,45 @@ func (im *importer) showFailure(r *importRow) {
 	im.prog.printf("line %d: %s\n", r.line, r.reason)
 }
 
-// markExisting lists every contact on the server and marks the pending rows whose email or phone
-// is among theirs.
-func (im *importer) markExisting(ctx context.Context, rows []*importRow) error {
+// markExisting lists every contact on the server, pages fetched concurrently as an export
+// does, and marks the pending rows whose email or phone is among theirs.
+func (im *importer) markExisting(ctx context.Context, rows []*importRow, concurrency int) error {
 	im.prog.printf("listing the contacts on the server...\n")
-	emails, phones := map[string]bool{}, map[string]bool{}
-	n := 0
-	err := walkPages(ctx, im.client, im.pace, "", func(p *cashfin.Page[cashfin.Contact]) error {
-		for _, c := range p.Data {
-			n++
-			if k := emailKey(strings.TrimSpace(c.Email)); k != "" {
-				emails[k] = true
-			}
-			if k := phoneKey(c.Phone); k != "" {
-				phones[k] = true
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	im.prog.reset("listed", 0)
+	on := &keySet{emails: map[string]bool{}, phones: map[string]bool{}}
+	ex := &exporter{client: im.client, pace: im.pace, prog: im.prog, concurrency: concurrency, out: on}
+	if err := ex.run(ctx); err != nil {
 		return fmt.Errorf("contacts import: --skip-existing: listing the contacts: %w", err)
 	}
-	im.prog.printf("%d %s on the server\n", n, plural(n, "contact", "contacts"))
+	im.prog.printf("%d %s on the server\n", ex.written, plural(ex.written, "contact", "contacts"))
 	for _, r := range rows {
 		if r.state != statePending {
 			continue
 		}
 		switch {
-		case emails[emailKey(r.fields.Email)]:
+		case on.emails[emailKey(r.fields.Email)]:
 			r.state, r.reason = stateExisting, "email already on the server"
-		case phones[phoneKey(r.fields.Phone)]:
+		case on.phones[phoneKey(r.fields.Phone)]:
 			r.state, r.reason = stateExisting, "phone already on the server"
 		}
 	}
 	return nil
 }
+
+// keySet is a contactWriter that keeps the dedupe keys of the emails and phones written to it.
+type keySet struct{ emails, phones map[string]bool }
+
+func (k *keySet) Write(c *cashfin.Contact) error {
+	if e := emailKey(strings.TrimSpace(c.Email)); e != "" {
+		k.emails[e] = true
+	}
+	if p := phoneKey(c.Phone); p != "" {
+		k.phones[p] = true
+	}
+	return nil
+}
+func (k *keySet) Flush() error { return nil }
+func (k *keySet) Close() error { return nil }
 
 // countContacts returns how many contacts the server holds, from the page block of a one-contact
 // page, or -1 when it cannot tell.

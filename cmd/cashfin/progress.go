@@ -62,10 +62,11 @@ func (p *progress) add(n int) {
 	p.mu.Unlock()
 }
 
-// reset starts counting again, towards total, from now.
-func (p *progress) reset(total int) {
+// reset starts counting items of another kind ("listed", "imported") again, towards total,
+// from now.
+func (p *progress) reset(verb string, total int) {
 	p.mu.Lock()
-	p.done, p.total, p.start = 0, total, time.Now()
+	p.verb, p.done, p.total, p.start = verb, 0, total, time.Now()
 	p.mu.Unlock()
 }
 
