@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http/httptrace"
 	"os"
@@ -114,11 +115,18 @@ func (a *app) importContacts(ctx context.Context, args []string) error {
 		if common.format != "" {
 			im.out = newContactWriter(a.stdout, common.format, writerOptions{})
 		}
-		prog.reset("imported", count(rows, statePending))
-		before := im.countContacts(ctx)
+		pending := count(rows, statePending)
+		if pending == 0 {
+			return nil
+		}
+		prog.reset("imported", pending)
+		before, err := im.countContacts(ctx)
+		if errors.Is(err, cashfin.ErrUnauthorized) || errors.Is(err, cashfin.ErrForbidden) {
+			return err // every row would fail the same way
+		}
 		im.send(ctx, rows, *concurrency)
 		if before >= 0 && ctx.Err() == nil {
-			if after := im.countContacts(ctx); after >= 0 {
+			if after, _ := im.countContacts(ctx); after >= 0 {
 				replays = max(0, count(rows, stateCreated)-(after-before))
 			}
 		}
@@ -278,19 +286,22 @@ func (k *keySet) Close() error { return nil }
 // indistinguishable from a new one; but contacts are never deleted, so when the count grew by
 // less than the rows confirmed, the difference were created by an earlier run (at least that
 // many: anyone else creating contacts meanwhile only hides some).
-func (im *importer) countContacts(ctx context.Context) int {
+func (im *importer) countContacts(ctx context.Context) (int, error) {
 	for try := 1; ; try++ {
-		if im.pace.wait(ctx) != nil {
-			return -1
+		if err := im.pace.wait(ctx); err != nil {
+			return -1, err
 		}
 		p, err := im.client.Contacts.List(ctx, &cashfin.ContactListParams{Limit: 1})
 		if im.pace.check(err, try) {
 			continue
 		}
-		if err != nil || (p.Pagination.Total == 0 && len(p.Data) > 0) {
-			return -1
+		if err != nil {
+			return -1, err
 		}
-		return p.Pagination.Total
+		if p.Pagination.Total == 0 && len(p.Data) > 0 { // no page block
+			return -1, nil
+		}
+		return p.Pagination.Total, nil
 	}
 }
 
