@@ -25,7 +25,8 @@ import (
 //	CASHFIN_BULK=1 go test -run TestBulk -v ./cmd/cashfin/
 //
 // Floors: 1,000 creates 8 at a time take 125 rounds of 20ms, 2.5s; 1,000 pages 8 at a time, the
-// same. Targets: 3s each.
+// same. Targets: 3s each, printed. The assertions are at twice the floor, 5s: loose enough for a
+// busy shared machine, tight enough to catch concurrency lost (a sequential run takes 20s).
 func TestBulk(t *testing.T) {
 	if os.Getenv("CASHFIN_BULK") != "1" {
 		t.Skip("set CASHFIN_BULK=1 to measure bulk import and export")
@@ -85,7 +86,7 @@ func TestBulk(t *testing.T) {
 		t.Logf("heap in use: %.1f MB before (the fake's 100,000 contacts), at most %.1f MB during the export",
 			float64(before.HeapInuse)/1e6, float64(*peak)/1e6)
 		assert.Equal(t, "exported 100000 contacts to "+out+"\n", res.stderr)
-		assert.Less(t, elapsed, 4*time.Second)
+		assert.Less(t, elapsed, 5*time.Second)
 	})
 
 	// The fake's store dominates the heap above; a server making pages up as they are asked for
