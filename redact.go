@@ -127,3 +127,22 @@ func (r *redactor) attr(a slog.Attr) slog.Attr {
 	}
 	return a
 }
+
+// err returns err, or, when its message holds the secret, an error with the same chain (for
+// errors.Is and errors.As) whose message does not. net/http quotes what it received in some
+// errors ("malformed HTTP status code ..."), so a server echoing the secret can put it there.
+func (r *redactor) err(err error) error {
+	if err == nil || !strings.Contains(err.Error(), string(r.secret)) {
+		return err
+	}
+	return &redactedError{msg: r.string(err.Error()), err: err}
+}
+
+// redactedError is an error whose message has had the secret taken out.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }

@@ -32,7 +32,7 @@ func (c *Client) send(ctx context.Context, r *transport.Request) (*transport.Res
 			clean.Header, _ = c.redact.header(tl.Header)
 			return nil, tooLargeError(r.Method, c.t.Path(r.Path), &clean)
 		}
-		return nil, fmt.Errorf("cashfin: %s %s: %w", r.Method, c.t.Path(r.Path), err)
+		return nil, c.redact.err(fmt.Errorf("cashfin: %s %s: %w", r.Method, c.t.Path(r.Path), err))
 	}
 	resp = c.redact.response(resp) // a server echoing the secret must not put it in an error
 	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
