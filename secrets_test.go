@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"testing"
 	"time"
@@ -36,9 +37,6 @@ func assertNoSecret(t *testing.T, secret, where string, vs ...any) {
 		}
 		if err, ok := v.(error); ok && err != nil {
 			renderings["Error()"] = err.Error()
-			for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(u) {
-				renderings["Error() of a cause"] += u.Error() + "\n"
-			}
 		}
 		if b, err := json.Marshal(v); err == nil {
 			renderings["JSON"] = string(b)
@@ -212,6 +210,29 @@ func TestSecretNeverLeaks(t *testing.T) {
 		assert.NotContains(t, e.logs.String(), canarySecret)
 	})
 
+	t.Run("a malformed answer quoting the secret", func(t *testing.T) {
+		t.Parallel()
+		_, e, err := runFault(t, faultCase{
+			name: "malformed status line",
+			respond: func(_ *faultEnv, c *faultConn) {
+				c.write("HTTP/1.1 " + c.req.Header.Get("Authorization") + "\r\n\r\n")
+				c.closed = true
+			},
+			opts:     []cashfin.Option{cashfin.WithMaxRetries(0)},
+			attempts: 1, maxTime: 2 * time.Second,
+			check: func(t *testing.T, _ *faultEnv, _ *cashfin.Contact, err error) {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), "malformed HTTP status code", "the cause is lost")
+			},
+		}, canarySecret)
+		// The chain under err is net/http's own errors, kept for errors.As: they quote what was
+		// received. What the SDK prints, returns as a message and logs must not.
+		assertNoSecret(t, canarySecret, "malformed answer", err)
+		var netErr net.Error
+		assert.ErrorAs(t, err, &netErr, "the cause is lost")
+		assert.NotContains(t, e.logs.String(), canarySecret)
+	})
+
 	t.Run("fault matrix", func(t *testing.T) {
 		t.Parallel()
 		for _, tc := range faultCases() {
@@ -247,10 +268,14 @@ func TestSecretNeverLeaks(t *testing.T) {
 	})
 }
 
-// assertSweep checks an error returned by a call, and the *APIError inside it, if any.
+// assertSweep checks an error returned by a call, every error in its chain (the SDK's own and the
+// standard library's), and the *APIError inside it, if any.
 func assertSweep(t *testing.T, secret, where string, err error) {
 	t.Helper()
 	assertNoSecret(t, secret, where, err)
+	for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(u) {
+		assert.NotContains(t, u.Error(), secret, "%s: a cause (%T) shows the secret", where, u)
+	}
 	var apiErr *cashfin.APIError
 	if errors.As(err, &apiErr) {
 		assertNoSecret(t, secret, where+" (*APIError)", apiErr, *apiErr, apiErr.Message, string(apiErr.Body),
