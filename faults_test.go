@@ -392,7 +392,8 @@ type faultCase struct {
 	respond func(e *faultEnv, c *faultConn)
 	base    func(t *testing.T, e *faultEnv) string // base URL when not the fault server's
 	opts    []cashfin.Option
-	setup   func(t *testing.T, e *faultEnv) // before the call
+	envOpts func(t *testing.T, e *faultEnv) []cashfin.Option // options that need the row's environment
+	setup   func(t *testing.T, e *faultEnv)                  // before the call
 	// expectations
 	attempts         int
 	minTime, maxTime time.Duration
@@ -480,6 +481,9 @@ func runFault(t *testing.T, tc faultCase, secret string) (faultResult, *faultEnv
 		cashfin.WithTimeout(5 * time.Second),
 		cashfin.WithLogger(slog.New(e.logs)),
 	}, tc.opts...)
+	if tc.envOpts != nil {
+		opts = append(opts, tc.envOpts(t, e)...)
+	}
 	client, err := cashfin.NewClient(secret, opts...)
 	require.NoError(t, err)
 	e.client = client
@@ -937,6 +941,26 @@ func faultCases() []faultCase {
 			name:     "context cancelled before sending",
 			setup:    func(_ *testing.T, e *faultEnv) { e.cancel() },
 			attempts: 0, maxTime: 200 * time.Millisecond,
+			check: func(t *testing.T, _ *faultEnv, _ *cashfin.Contact, err error) { wantCanceled(t, err) },
+		},
+		{
+			name: "context cancelled while connecting",
+			envOpts: func(t *testing.T, e *faultEnv) []cashfin.Option {
+				release := make(chan struct{})
+				t.Cleanup(func() { close(release) })
+				tr := &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+					e.cancel() // the dial has started: cancel the call, and never connect
+					select {
+					case <-ctx.Done():
+						return nil, ctx.Err()
+					case <-release:
+						return nil, errors.New("released")
+					}
+				}}
+				t.Cleanup(tr.CloseIdleConnections)
+				return []cashfin.Option{cashfin.WithHTTPClient(&http.Client{Transport: tr})}
+			},
+			attempts: 0, maxTime: second,
 			check: func(t *testing.T, _ *faultEnv, _ *cashfin.Contact, err error) { wantCanceled(t, err) },
 		},
 		{
