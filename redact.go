@@ -18,17 +18,18 @@ import (
 // every occurrence of the secret in them is replaced with "[redacted]".
 type redactor struct {
 	secret []byte
+	text   string // the secret as a string: string(secret) allocates past 32 bytes, on every response
 	r      *strings.Replacer
 }
 
 const redactedSecret = "[redacted]"
 
 func newRedactor(secret string) *redactor {
-	return &redactor{secret: []byte(secret), r: strings.NewReplacer(secret, redactedSecret)}
+	return &redactor{secret: []byte(secret), text: secret, r: strings.NewReplacer(secret, redactedSecret)}
 }
 
 func (r *redactor) string(s string) string {
-	if !strings.Contains(s, string(r.secret)) {
+	if !strings.Contains(s, r.text) {
 		return s
 	}
 	return r.r.Replace(s)
@@ -51,7 +52,7 @@ func (r *redactor) header(h http.Header) (http.Header, bool) {
 	dirty := false
 	for _, vs := range h {
 		for _, v := range vs {
-			dirty = dirty || strings.Contains(v, string(r.secret))
+			dirty = dirty || strings.Contains(v, r.text)
 		}
 	}
 	if !dirty {
@@ -117,7 +118,7 @@ func (r *redactor) attr(a slog.Attr) slog.Attr {
 		}
 		a.Value = slog.GroupValue(clean...)
 	case slog.KindAny:
-		if s := fmt.Sprint(v.Any()); strings.Contains(s, string(r.secret)) {
+		if s := fmt.Sprint(v.Any()); strings.Contains(s, r.text) {
 			a.Value = slog.StringValue(r.string(s))
 		} else {
 			a.Value = v
@@ -132,7 +133,7 @@ func (r *redactor) attr(a slog.Attr) slog.Attr {
 // errors.Is and errors.As) whose message does not. net/http quotes what it received in some
 // errors ("malformed HTTP status code ..."), so a server echoing the secret can put it there.
 func (r *redactor) err(err error) error {
-	if err == nil || !strings.Contains(err.Error(), string(r.secret)) {
+	if err == nil || !strings.Contains(err.Error(), r.text) {
 		return err
 	}
 	return &redactedError{msg: r.string(err.Error()), err: err}
