@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"runtime"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -349,3 +351,40 @@ func TestListAllStreamsInBoundedMemory(t *testing.T) {
 }
 
 func mib(b uint64) float64 { return float64(b) / (1 << 20) }
+
+// TestPerAttemptTimeoutCoversTheBody pins the per-attempt timeout, which the transport enforces
+// with a context deadline rather than the (costlier) http.Client.Timeout: it covers a server that
+// stalls before its headers and one that stalls halfway through its body, each attempt is retried,
+// and the error says what happened while matching context.DeadlineExceeded and net.Error.
+func TestPerAttemptTimeoutCoversTheBody(t *testing.T) {
+	for _, stall := range []string{"headers", "body"} {
+		t.Run(stall, func(t *testing.T) {
+			var attempts atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				attempts.Add(1)
+				if stall == "body" {
+					w.Header().Set("Content-Length", "100")
+					_, _ = w.Write([]byte(`{"success":true,"data":`))
+					w.(http.Flusher).Flush()
+				}
+				<-r.Context().Done()
+			}))
+			t.Cleanup(srv.Close)
+			c, err := cashfin.NewClient(testSecret, cashfin.WithBaseURL(srv.URL),
+				cashfin.WithTimeout(50*time.Millisecond), cashfin.WithMaxRetries(1), fast())
+			require.NoError(t, err)
+
+			start := time.Now()
+			_, err = c.Contacts.Get(context.Background(), "507f1f77bcf86cd799439045")
+			require.Error(t, err)
+			assert.Less(t, time.Since(start), 5*time.Second)
+			assert.EqualValues(t, 2, attempts.Load(), "a timed-out attempt is retried once")
+			assert.ErrorIs(t, err, context.DeadlineExceeded)
+			var netErr net.Error
+			if assert.ErrorAs(t, err, &netErr) {
+				assert.True(t, netErr.Timeout(), "not a timeout: %v", err)
+			}
+			assert.Contains(t, err.Error(), "per-attempt timeout of 50ms exceeded")
+		})
+	}
+}

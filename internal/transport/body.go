@@ -36,10 +36,21 @@ type bufferingTransport struct {
 
 func (b *bufferingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if b.timeout > 0 {
-		ctx, cancel := context.WithTimeout(req.Context(), b.timeout)
+		parent := req.Context()
+		ctx, cancel := context.WithTimeout(parent, b.timeout)
 		defer cancel() // the body is read whole before this returns
 		req = req.WithContext(ctx)
+		resp, err := b.roundTrip(req)
+		if err != nil && ctx.Err() == context.DeadlineExceeded && parent.Err() == nil {
+			err = &attemptTimeoutError{limit: b.timeout, err: err}
+		}
+		return resp, err
 	}
+	return b.roundTrip(req)
+}
+
+// roundTrip runs one attempt and reads its body whole.
+func (b *bufferingTransport) roundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := b.base.RoundTrip(req)
 	if err != nil {
 		return nil, err
@@ -121,6 +132,21 @@ func fill(r io.Reader, buf []byte) (n int, err error) {
 	}
 	return n, err
 }
+
+// attemptTimeoutError is an attempt that ran out of its per-attempt time (the caller's context
+// still being live). Like net/http's own Client.Timeout error it is a net.Error whose Timeout is
+// true, and it matches context.DeadlineExceeded.
+type attemptTimeoutError struct {
+	limit time.Duration
+	err   error
+}
+
+func (e *attemptTimeoutError) Error() string {
+	return fmt.Sprintf("%v (per-attempt timeout of %s exceeded)", e.err, e.limit)
+}
+func (e *attemptTimeoutError) Unwrap() error   { return e.err }
+func (e *attemptTimeoutError) Timeout() bool   { return true }
+func (e *attemptTimeoutError) Temporary() bool { return true }
 
 // bufferedBody is a response body already in memory: one allocation, its reader included.
 type bufferedBody struct {
