@@ -236,6 +236,9 @@ func TestIteratorsBreakCancelsFetchInFlight(t *testing.T) {
 		p.mu.Unlock()
 		entered <- struct{}{}
 		<-req.Context().Done()
+		// A transport that takes a while to unwind (not synchronisation: correct code waits for
+		// it however long it takes; a loop that does not wait returns well before it).
+		time.Sleep(50 * time.Millisecond)
 		returned.Store(true)
 		return nil, req.Context().Err()
 	})
