@@ -59,8 +59,8 @@ func benchContactJSON(i int) string {
 }
 
 // benchServer answers canned envelopes: details, a page of 100, and a create.
-func benchServer(b *testing.B) *httptest.Server {
-	b.Helper()
+func benchServer(tb testing.TB) *httptest.Server {
+	tb.Helper()
 	items := make([]string, 100)
 	for i := range items {
 		items[i] = benchContactJSON(i)
@@ -70,28 +70,28 @@ func benchServer(b *testing.B) *httptest.Server {
 		`],"pagination":{"total":1000,"page":1,"limit":100,"pages":10}}`)
 	create := []byte(`{"success":true,"message":"Contact created successfully","data":` + benchContactJSON(2) + `}`)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var body []byte
+		w.Header().Set("Content-Type", "application/json")
 		switch {
 		case strings.HasPrefix(r.URL.Path, "/business/contact/details/"):
-			body = get
+			_, _ = w.Write(get)
 		case r.URL.Path == "/business/contact/list":
-			body = list
+			_, _ = w.Write(list)
 		case r.URL.Path == "/business/contact/create":
-			body = create
 			w.WriteHeader(http.StatusCreated)
+			_, _ = w.Write(create)
+		default:
+			http.NotFound(w, r)
 		}
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(body)
 	}))
-	b.Cleanup(srv.Close)
+	tb.Cleanup(srv.Close)
 	return srv
 }
 
-func benchSDK(b *testing.B, srv *httptest.Server) *cashfin.Client {
-	b.Helper()
+func benchSDK(tb testing.TB, srv *httptest.Server) *cashfin.Client {
+	tb.Helper()
 	c, err := cashfin.NewClient(benchSecret, cashfin.WithBaseURL(srv.URL))
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	return c
 }
@@ -175,66 +175,67 @@ func rawDo[T any](ctx context.Context, c *rawClient, method, path string, body [
 	return env.Data, nil
 }
 
-func BenchmarkGet(b *testing.B) {
-	srv := benchServer(b)
-	ctx := context.Background()
-	b.Run("sdk", func(b *testing.B) {
-		c := benchSDK(b, srv)
-		benchLoop(b, func() error {
+// benchCall is one benchmarked call, made by the SDK and by the raw client.
+type benchCall struct {
+	sdk func(ctx context.Context, c *cashfin.Client) error
+	raw func(ctx context.Context, c *rawClient) error
+}
+
+var (
+	benchCreateParams = &cashfin.ContactCreateParams{Name: "Jane Wanjiku", Email: "jane@acme.example",
+		Phone: "+254712345678", Position: "Procurement Manager", CompanyName: "Acme Corp"}
+
+	benchGet = benchCall{
+		sdk: func(ctx context.Context, c *cashfin.Client) error {
 			_, err := c.Contacts.Get(ctx, benchID)
 			return err
-		})
-	})
-	b.Run("raw", func(b *testing.B) {
-		c := newRawClient(srv)
-		benchLoop(b, func() error {
+		},
+		raw: func(ctx context.Context, c *rawClient) error {
 			_, err := rawDo[rawContact](ctx, c, http.MethodGet, "/business/contact/details/"+benchID, nil)
 			return err
-		})
-	})
-}
-
-func BenchmarkList100(b *testing.B) {
-	srv := benchServer(b)
-	ctx := context.Background()
-	b.Run("sdk", func(b *testing.B) {
-		c := benchSDK(b, srv)
-		params := &cashfin.ContactListParams{Page: 1, Limit: 100}
-		benchLoop(b, func() error {
-			_, err := c.Contacts.List(ctx, params)
+		},
+	}
+	benchList100 = benchCall{
+		sdk: func(ctx context.Context, c *cashfin.Client) error {
+			_, err := c.Contacts.List(ctx, &cashfin.ContactListParams{Page: 1, Limit: 100})
 			return err
-		})
-	})
-	b.Run("raw", func(b *testing.B) {
-		c := newRawClient(srv)
-		benchLoop(b, func() error {
+		},
+		raw: func(ctx context.Context, c *rawClient) error {
 			_, err := rawDo[[]rawContact](ctx, c, http.MethodGet, "/business/contact/list?page=1&limit=100", nil)
 			return err
-		})
-	})
-}
-
-func BenchmarkCreate(b *testing.B) {
-	srv := benchServer(b)
-	ctx := context.Background()
-	params := &cashfin.ContactCreateParams{Name: "Jane Wanjiku", Email: "jane@acme.example",
-		Phone: "+254712345678", Position: "Procurement Manager", CompanyName: "Acme Corp"}
-	b.Run("sdk", func(b *testing.B) {
-		c := benchSDK(b, srv)
-		benchLoop(b, func() error {
-			_, err := c.Contacts.Create(ctx, params)
+		},
+	}
+	benchCreate = benchCall{
+		sdk: func(ctx context.Context, c *cashfin.Client) error {
+			_, err := c.Contacts.Create(ctx, benchCreateParams)
 			return err
-		})
-	})
-	b.Run("raw", func(b *testing.B) {
-		c := newRawClient(srv)
-		benchLoop(b, func() error {
-			body, err := json.Marshal(rawCreate{params.Name, params.Email, params.Phone, params.Position, params.CompanyName})
+		},
+		raw: func(ctx context.Context, c *rawClient) error {
+			p := benchCreateParams
+			body, err := json.Marshal(rawCreate{p.Name, p.Email, p.Phone, p.Position, p.CompanyName})
 			if err != nil {
 				return err
 			}
 			_, err = rawDo[rawContact](ctx, c, http.MethodPost, "/business/contact/create", body)
 			return err
-		})
+		},
+	}
+)
+
+// runBench runs the sdk and raw sub-benchmarks of call against one server.
+func runBench(b *testing.B, call benchCall) {
+	srv := benchServer(b)
+	ctx := context.Background()
+	b.Run("sdk", func(b *testing.B) {
+		c := benchSDK(b, srv)
+		benchLoop(b, func() error { return call.sdk(ctx, c) })
+	})
+	b.Run("raw", func(b *testing.B) {
+		c := newRawClient(srv)
+		benchLoop(b, func() error { return call.raw(ctx, c) })
 	})
 }
+
+func BenchmarkGet(b *testing.B)     { runBench(b, benchGet) }
+func BenchmarkList100(b *testing.B) { runBench(b, benchList100) }
+func BenchmarkCreate(b *testing.B)  { runBench(b, benchCreate) }

@@ -388,3 +388,40 @@ func TestPerAttemptTimeoutCoversTheBody(t *testing.T) {
 		})
 	}
 }
+
+// TestSDKAllocsWithinBudgetOfRaw holds the SDK to at most 15 allocations per call over the
+// hand-written net/http + encoding/json client of bench_test.go, for each benchmarked call, on one
+// loopback server (whose own allocations count for both). It is the benchmarks' allocation target
+// as a test, so that per-call work creeping in (a header built per call, a closure, a copy of the
+// body) fails CI rather than waiting for someone to read a benchmark.
+func TestSDKAllocsWithinBudgetOfRaw(t *testing.T) {
+	const budget = 15
+	srv := benchServer(t)
+	c := benchSDK(t, srv)
+	rc := newRawClient(srv)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		call benchCall
+	}{{"Get", benchGet}, {"List100", benchList100}, {"Create", benchCreate}} {
+		t.Run(tc.name, func(t *testing.T) {
+			var sdkErr, rawErr error
+			sdk := func() {
+				if err := tc.call.sdk(ctx, c); err != nil {
+					sdkErr = err
+				}
+			}
+			raw := func() {
+				if err := tc.call.raw(ctx, rc); err != nil {
+					rawErr = err
+				}
+			}
+			sdkAllocs := testing.AllocsPerRun(200, sdk) // AllocsPerRun warms up with one call first
+			rawAllocs := testing.AllocsPerRun(200, raw)
+			require.NoError(t, sdkErr)
+			require.NoError(t, rawErr)
+			t.Logf("allocs per call: sdk %.0f, raw %.0f", sdkAllocs, rawAllocs)
+			assert.LessOrEqual(t, sdkAllocs, rawAllocs+budget, "the SDK allocates more than raw + %d per call", budget)
+		})
+	}
+}
