@@ -302,6 +302,16 @@ func TestOptionsApplyInOrder(t *testing.T) {
 			assert.Equal(t, tc.want, rec.len())
 		}
 	})
+	t.Run("RetryWait", func(t *testing.T) {
+		t.Parallel()
+		c, mt := newMockClient(t, cashfin.WithRetryWait(time.Hour, time.Hour), fast())
+		rec := serve(mt, reply{status: 503}, reply{status: 200, body: contactOK})
+		ctx, cancel := context.WithTimeout(ctx, time.Minute) // an hour's wait would be abandoned
+		defer cancel()
+		_, err := c.Contacts.Get(ctx, testID)
+		require.NoError(t, err)
+		assert.Equal(t, 2, rec.len())
+	})
 	t.Run("BaseURL", func(t *testing.T) {
 		t.Parallel()
 		got := hostOf(t, cashfin.WithBaseURL("https://first.test"), cashfin.WithBaseURL("https://second.test/p"))
