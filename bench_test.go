@@ -26,6 +26,7 @@ import (
 //	go test -c -o cashfin.test . && for i in 1 2 3 4 5 6; do
 //	  ./cashfin.test -test.run '^$' -test.bench . -test.benchmem; done |
 //	  sed -E 's#/(sdk|raw)-#/impl=\1-#' > bench.txt && benchstat -col '/impl@(raw sdk)' bench.txt
+//	benchstat -filter '.name:SDKOverRaw' bench.txt # the paired ratio (BenchmarkSDKOverRaw)
 
 const (
 	benchID = "507f1f77bcf86cd799439045"
