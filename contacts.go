@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -109,12 +107,7 @@ func (s *ContactsService) Get(ctx context.Context, id string) (*Contact, error) 
 //
 // API docs: https://docs.cashfin.africa/business/contacts#list-contacts
 func (s *ContactsService) List(ctx context.Context, params *ContactListParams) (*Page[Contact], error) {
-	p, err := listParams(params, 0)
-	if err != nil {
-		return nil, err
-	}
-	page, _, err := s.page(ctx, p, p.Page)
-	return page, err
+	return list[Contact, contactJSON](ctx, s.client, contactListPath, params.options())
 }
 
 // ListPages walks the pages of contacts in order, from params.Page (100 contacts a page unless
@@ -123,13 +116,7 @@ func (s *ContactsService) List(ctx context.Context, params *ContactListParams) (
 //
 //	for page, err := range client.Contacts.ListPages(ctx, nil) { ... }
 func (s *ContactsService) ListPages(ctx context.Context, params *ContactListParams) iter.Seq2[*Page[Contact], error] {
-	p, err := listParams(params, 100)
-	if err != nil {
-		return func(yield func(*Page[Contact], error) bool) { yield(nil, err) }
-	}
-	return iteratePages(ctx, p.Page, p.Limit, func(ctx context.Context, n int) (*Page[Contact], bool, error) {
-		return s.page(ctx, p, n)
-	})
+	return listPages[Contact, contactJSON](ctx, s.client, contactListPath, params.options())
 }
 
 // ListAll walks every contact (matching params.Search, if set) in list order, as ListPages does.
@@ -139,54 +126,14 @@ func (s *ContactsService) ListAll(ctx context.Context, params *ContactListParams
 	return iterateItems(s.ListPages(ctx, params))
 }
 
-// page fetches page n of the list p describes.
-func (s *ContactsService) page(ctx context.Context, p ContactListParams, n int) (*Page[Contact], bool, error) {
-	return fetchPage[Contact, contactJSON](ctx, s.client, &transport.Request{
-		Method: http.MethodGet,
-		Path:   "/business/contact/list",
-		Query:  listQuery(n, p.Limit, p.Search),
-	})
-}
+const contactListPath = "/business/contact/list"
 
-// listQuery encodes a list's query exactly as url.Values.Encode would (keys sorted: limit, page,
-// search), in one allocation rather than a map, its slices and a sort per page.
-func listQuery(page, limit int, search string) string {
-	var buf [64]byte
-	b := buf[:0]
-	if limit > 0 {
-		b = append(b, "limit="...)
-		b = strconv.AppendInt(b, int64(limit), 10)
-		b = append(b, '&')
+// options are the list's query parameters; nil params are the zero value.
+func (p *ContactListParams) options() listOptions {
+	if p == nil {
+		return listOptions{}
 	}
-	b = append(b, "page="...)
-	b = strconv.AppendInt(b, int64(page), 10)
-	if search != "" {
-		b = append(b, "&search="...)
-		b = append(b, url.QueryEscape(search)...)
-	}
-	return string(b)
-}
-
-// listParams checks params and returns a copy with the defaults filled in: page 1, and
-// defaultLimit when Limit is 0.
-func listParams(params *ContactListParams, defaultLimit int) (ContactListParams, error) {
-	var p ContactListParams
-	if params != nil {
-		p = *params
-	}
-	switch {
-	case p.Page < 0:
-		return p, fmt.Errorf("%w: page %d is negative", ErrInvalidParams, p.Page)
-	case p.Limit < 0 || p.Limit > 100:
-		return p, fmt.Errorf("%w: limit %d is not between 1 and 100", ErrInvalidParams, p.Limit)
-	}
-	if p.Page == 0 {
-		p.Page = 1
-	}
-	if p.Limit == 0 {
-		p.Limit = defaultLimit
-	}
-	return p, nil
+	return listOptions(*p)
 }
 
 // contactCreateBody is the JSON body of a create: only the non-empty fields.

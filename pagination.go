@@ -2,7 +2,13 @@ package cashfin
 
 import (
 	"context"
+	"fmt"
 	"iter"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/cashfin-go/cashfin/internal/transport"
 )
 
 // Pagination is the page block of a list response ("pagination", or "meta" in some API pages).
@@ -110,4 +116,80 @@ func iterateItems[T any](pages iter.Seq2[*Page[T], error]) iter.Seq2[T, error] {
 			}
 		}
 	}
+}
+
+// listOptions are the query parameters every Cashfin list endpoint takes. A resource's
+// XxxListParams converts to it.
+type listOptions struct {
+	Page   int
+	Limit  int
+	Search string
+}
+
+// maxLimit is the largest page the API serves, and the page size of ListPages and ListAll.
+const maxLimit = 100
+
+// resolve checks o and returns it with the defaults filled in: page 1, and defaultLimit when
+// Limit is 0 (0 itself leaves the limit to the API).
+func (o listOptions) resolve(defaultLimit int) (listOptions, error) {
+	switch {
+	case o.Page < 0:
+		return o, fmt.Errorf("%w: page %d is negative", ErrInvalidParams, o.Page)
+	case o.Limit < 0 || o.Limit > maxLimit:
+		return o, fmt.Errorf("%w: limit %d is not between 1 and %d", ErrInvalidParams, o.Limit, maxLimit)
+	}
+	if o.Page == 0 {
+		o.Page = 1
+	}
+	if o.Limit == 0 {
+		o.Limit = defaultLimit
+	}
+	return o, nil
+}
+
+// query encodes page n of the list exactly as url.Values.Encode would (keys sorted: limit, page,
+// search), in one allocation rather than a map, its slices and a sort per page.
+func (o listOptions) query(n int) string {
+	var buf [64]byte
+	b := buf[:0]
+	if o.Limit > 0 {
+		b = append(b, "limit="...)
+		b = strconv.AppendInt(b, int64(o.Limit), 10)
+		b = append(b, '&')
+	}
+	b = append(b, "page="...)
+	b = strconv.AppendInt(b, int64(n), 10)
+	if o.Search != "" {
+		b = append(b, "&search="...)
+		b = append(b, url.QueryEscape(o.Search)...)
+	}
+	return string(b)
+}
+
+// listPage fetches page n of the list at path.
+func listPage[T any, W wire[T]](ctx context.Context, c *Client, path string, o listOptions, n int) (*Page[T], bool, error) {
+	return fetchPage[T, W](ctx, c, &transport.Request{Method: http.MethodGet, Path: path, Query: o.query(n)})
+}
+
+// list fetches the one page of the list at path that o selects (the API's default limit when
+// o.Limit is 0).
+func list[T any, W wire[T]](ctx context.Context, c *Client, path string, o listOptions) (*Page[T], error) {
+	o, err := o.resolve(0)
+	if err != nil {
+		return nil, err
+	}
+	p, _, err := listPage[T, W](ctx, c, path, o, o.Page)
+	return p, err
+}
+
+// listPages walks the pages of the list at path from o.Page, maxLimit records a page unless
+// o.Limit says otherwise, reading one page ahead (see iteratePages).
+func listPages[T any, W wire[T]](ctx context.Context, c *Client, path string, o listOptions) iter.Seq2[*Page[T], error] {
+	o, err := o.resolve(maxLimit)
+	if err != nil {
+		return func(yield func(*Page[T], error) bool) { yield(nil, err) }
+	}
+	return iteratePages(ctx, o.Page, o.Limit, func(ctx context.Context, n int) (*Page[T], bool, error) {
+		return listPage[T, W](ctx, c, path, o, n)
+	})
 }
