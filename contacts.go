@@ -103,7 +103,7 @@ func (s *ContactsService) Get(ctx context.Context, id string) (*Contact, error) 
 	})
 }
 
-// List fetches one page of contacts, newest first. Use ListPages or ListAll to walk them all.
+// List fetches one page of contacts, in the API's order. Use ListPages or ListAll to walk them all.
 //
 // API docs: https://docs.cashfin.africa/business/contacts#list-contacts
 func (s *ContactsService) List(ctx context.Context, params *ContactListParams) (*Page[Contact], error) {

@@ -138,7 +138,8 @@ func WithRateLimit(perSecond float64) Option {
 	}
 }
 
-// printable reports whether s is non-empty ASCII without control characters.
+// printable reports whether s is all printable ASCII: no control characters, nothing past '~'.
+// It does not check emptiness: callers that need a value check that themselves.
 func printable(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < 0x20 || s[i] >= 0x7f {
