@@ -80,7 +80,6 @@ func NewClient(secret string, opts ...Option) (*Client, error) {
 	if err := checkSecret(secret); err != nil {
 		return nil, err
 	}
-	cfg.secret = secret
 
 	rawBase, fromEnv := cfg.baseURL, false
 	if rawBase == "" {
@@ -89,7 +88,7 @@ func NewClient(secret string, opts ...Option) (*Client, error) {
 	if rawBase == "" {
 		rawBase = DefaultBaseURL
 	}
-	base, basePath, err := parseBaseURL(rawBase)
+	base, err := parseBaseURL(rawBase)
 	if err != nil {
 		if fromEnv {
 			return nil, fmt.Errorf("%w (from %s)", err, EnvBaseURL)
@@ -97,26 +96,31 @@ func NewClient(secret string, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 
-	rd := newRedactor(cfg.secret)
+	// The per-attempt timeout: WithTimeout, else the caller's http.Client.Timeout, else the default.
+	timeout := cfg.timeout
+	if timeout == 0 && cfg.httpClient != nil {
+		timeout = cfg.httpClient.Timeout
+	}
+	if timeout == 0 {
+		timeout = DefaultTimeout
+	}
+	rd := newRedactor(secret)
 	tc := transport.Config{
 		BaseURL:      base,
-		Secret:       cfg.secret,
+		Secret:       secret,
 		UserAgent:    userAgent(cfg.userAgent),
 		HTTPClient:   cfg.httpClient,
-		Timeout:      cfg.timeout,
+		Timeout:      timeout,
 		MaxRetries:   cfg.maxRetries,
 		RetryWaitMin: cfg.waitMin,
 		RetryWaitMax: cfg.waitMax,
 		Logger:       rd.logger(cfg.logger),
 	}
-	if tc.Timeout == 0 && (cfg.httpClient == nil || cfg.httpClient.Timeout == 0) {
-		tc.Timeout = DefaultTimeout
-	}
 	if cfg.rateLimit > 0 {
 		// A burst of one spaces requests evenly, so no one-second window sees more than the limit.
 		tc.Limiter = rate.NewLimiter(rate.Limit(cfg.rateLimit), 1)
 	}
-	c := &Client{t: transport.New(tc, basePath), redact: rd}
+	c := &Client{t: transport.New(tc), redact: rd}
 	c.Contacts = &ContactsService{client: c}
 	return c, nil
 }
@@ -143,25 +147,23 @@ func checkSecret(secret string) error {
 	return nil
 }
 
-// parseBaseURL checks an absolute http(s) URL and returns it without a trailing slash, and its
-// path prefix.
-func parseBaseURL(raw string) (base, path string, err error) {
+// parseBaseURL checks an absolute http(s) URL and returns it without a trailing slash.
+func parseBaseURL(raw string) (string, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return "", "", fmt.Errorf("cashfin: invalid base URL: %w", errors.Unwrap(err))
+		return "", fmt.Errorf("cashfin: invalid base URL: %w", errors.Unwrap(err))
 	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
-		return "", "", fmt.Errorf("cashfin: invalid base URL %q: want an absolute http or https URL", redactURL(raw))
+		return "", fmt.Errorf("cashfin: invalid base URL %q: want an absolute http or https URL", redactURL(raw))
 	case u.Host == "":
-		return "", "", fmt.Errorf("cashfin: invalid base URL %q: no host", redactURL(raw))
+		return "", fmt.Errorf("cashfin: invalid base URL %q: no host", redactURL(raw))
 	case u.User != nil:
-		return "", "", errors.New("cashfin: invalid base URL: it must not hold credentials")
+		return "", errors.New("cashfin: invalid base URL: it must not hold credentials")
 	case u.RawQuery != "" || u.Fragment != "":
-		return "", "", fmt.Errorf("cashfin: invalid base URL %q: it must not have a query or fragment", redactURL(raw))
+		return "", fmt.Errorf("cashfin: invalid base URL %q: it must not have a query or fragment", redactURL(raw))
 	}
-	path = strings.TrimRight(u.EscapedPath(), "/")
-	return u.Scheme + "://" + u.Host + path, path, nil
+	return u.Scheme + "://" + u.Host + strings.TrimRight(u.EscapedPath(), "/"), nil
 }
 
 // userAgent is "cashfin-go/<Version> (go1.x; os/arch)", then the caller's product, if any.

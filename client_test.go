@@ -407,6 +407,36 @@ func TestCallerHTTPClientTimeoutIsPerAttemptDefault(t *testing.T) {
 	assertTimeout(t, err)
 }
 
+func TestWithTimeoutBeatsCallerHTTPClientTimeout(t *testing.T) {
+	t.Parallel()
+	// WithTimeout wins over the caller's http.Client.Timeout, whichever option comes first.
+	for name, order := range map[string]func(hc *http.Client) []cashfin.Option{
+		"WithTimeout first": func(hc *http.Client) []cashfin.Option {
+			return []cashfin.Option{cashfin.WithTimeout(50 * time.Millisecond), cashfin.WithHTTPClient(hc)}
+		},
+		"WithTimeout last": func(hc *http.Client) []cashfin.Option {
+			return []cashfin.Option{cashfin.WithHTTPClient(hc), cashfin.WithTimeout(50 * time.Millisecond)}
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := stallServer(t, make(chan struct{}))
+			hc := srv.Client()
+			hc.Timeout = time.Hour
+			opts := append(order(hc), cashfin.WithBaseURL(srv.URL), cashfin.WithMaxRetries(0))
+			c, err := cashfin.NewClient(testSecret, opts...)
+			require.NoError(t, err)
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // bounds a regression
+			defer cancel()
+			_, err = c.Contacts.Get(ctx, testID)
+			require.Error(t, err)
+			assertTimeout(t, err)
+			assert.Contains(t, err.Error(), "per-attempt timeout of 50ms exceeded")
+			assert.Equal(t, time.Hour, hc.Timeout, "the caller's client was modified")
+		})
+	}
+}
+
 // stallServer is an httptest server whose handler blocks until release is closed or the client
 // goes away. The server is closed (after release) when the test ends.
 func stallServer(t *testing.T, release chan struct{}) *httptest.Server {

@@ -15,7 +15,6 @@ type Option func(*config) error
 
 // config is everything NewClient resolves before building a Client.
 type config struct {
-	secret     string
 	baseURL    string // "" means CASHFIN_BASE_URL, else DefaultBaseURL
 	httpClient *http.Client
 	maxRetries int
@@ -46,7 +45,7 @@ func defaultConfig() config {
 // Without it, the client uses CASHFIN_BASE_URL if set, else DefaultBaseURL.
 func WithBaseURL(rawURL string) Option {
 	return func(c *config) error {
-		if _, _, err := parseBaseURL(rawURL); err != nil {
+		if _, err := parseBaseURL(rawURL); err != nil {
 			return err
 		}
 		c.baseURL = rawURL

@@ -27,11 +27,11 @@ type Limiter interface {
 
 // Config is everything the transport needs, resolved and validated by the caller.
 type Config struct {
-	BaseURL      string        // absolute, without a trailing slash
+	BaseURL      string        // absolute, without a trailing slash; its path is kept as a prefix
 	Secret       string        // sent raw in Authorization
 	UserAgent    string        // the full User-Agent header
-	HTTPClient   *http.Client  // the caller's client, never modified; nil for the SDK's own
-	Timeout      time.Duration // per attempt; 0 keeps HTTPClient's own Timeout
+	HTTPClient   *http.Client  // the caller's client, never modified (its Timeout is not used); nil for the SDK's own
+	Timeout      time.Duration // per attempt, body included; 0 for none
 	MaxRetries   int           // retries after the first attempt
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
@@ -80,7 +80,7 @@ var (
 
 // New builds a Transport from a validated Config. Everything that does not change per call
 // (headers, the retry policy, the HTTP client) is prepared here, once.
-func New(cfg Config, basePath string) *Transport {
+func New(cfg Config) *Transport {
 	hc := &http.Client{}
 	if cfg.HTTPClient != nil {
 		copied := *cfg.HTTPClient // never modify the caller's client
@@ -88,16 +88,16 @@ func New(cfg Config, basePath string) *Transport {
 	} else {
 		hc.Transport = newHTTPTransport()
 	}
-	timeout := hc.Timeout
-	if cfg.Timeout > 0 {
-		timeout = cfg.Timeout
-	}
-	hc.Timeout = 0 // enforced per attempt by bufferingTransport, at a fraction of the cost
+	hc.Timeout = 0 // cfg.Timeout is enforced per attempt by bufferingTransport, at a fraction of the cost
 	base := hc.Transport
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	hc.Transport = &bufferingTransport{base: base, limit: MaxBodySize, timeout: timeout}
+	hc.Transport = &bufferingTransport{base: base, limit: MaxBodySize, timeout: cfg.Timeout}
+	var basePath string
+	if u, err := url.Parse(cfg.BaseURL); err == nil { // validated by the caller
+		basePath = u.EscapedPath()
+	}
 	// An API client must not follow redirects: a 3xx is reported, not chased to another host.
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 

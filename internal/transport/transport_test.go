@@ -278,7 +278,7 @@ func newTestTransport(t *testing.T, cfg Config, basePath string, replies ...func
 	if cfg.RetryWaitMin == 0 {
 		cfg.RetryWaitMin, cfg.RetryWaitMax = time.Millisecond, 2*time.Millisecond
 	}
-	return New(cfg, basePath), &seen
+	return New(cfg), &seen
 }
 
 func text(status int, body string, header ...string) func(*http.Request) (*http.Response, error) {
@@ -405,7 +405,7 @@ func TestNewDoesNotModifyCallerClient(t *testing.T) {
 	base := roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, errors.New("unused") })
 	redirect := func(*http.Request, []*http.Request) error { return nil }
 	hc := &http.Client{Transport: base, CheckRedirect: redirect, Timeout: 3 * time.Second}
-	New(Config{HTTPClient: hc, Timeout: time.Second, BaseURL: "https://api.test"}, "")
+	New(Config{HTTPClient: hc, Timeout: time.Second, BaseURL: "https://api.test"})
 	assert.Equal(t, fmt.Sprintf("%p", base), fmt.Sprintf("%p", hc.Transport))
 	assert.Equal(t, 3*time.Second, hc.Timeout)
 	assert.Equal(t, fmt.Sprintf("%p", redirect), fmt.Sprintf("%p", hc.CheckRedirect))
@@ -456,7 +456,7 @@ func TestRetryablehttpNeverLogs(t *testing.T) {
 	t.Parallel()
 	// retryablehttp's own logger prints URLs to stderr: it must stay off, with or without a logger.
 	for _, l := range []*slog.Logger{nil, slog.New(slog.NewTextHandler(io.Discard, nil))} {
-		tr := New(Config{BaseURL: "https://api.test", Logger: l}, "")
+		tr := New(Config{BaseURL: "https://api.test", Logger: l})
 		assert.Nil(t, tr.rc.Logger)
 	}
 }
