@@ -46,16 +46,20 @@ func ExampleWithRateLimit() {
 	defer srv.Close()
 	client := srv.Client()
 
-	_, err := client.Contacts.List(context.Background(), nil)
-	fmt.Println(err)
-	_, err = client.Contacts.List(context.Background(), nil)
-	var apiErr *cashfin.APIError
-	if errors.As(err, &apiErr) {
-		fmt.Println(apiErr.StatusCode, apiErr.RetryAfter)
+	// Requests in quick succession: the first is admitted, and one of the next few is refused
+	// with a 429 whose Retry-After is a second, which is longer than srv.Client waits between
+	// attempts, so the SDK reports it at once. (A few, not just the second: on a busy machine a
+	// second may pass between two requests, and the bucket refills.)
+	for range 10 {
+		_, err := client.Contacts.List(context.Background(), nil)
+		var apiErr *cashfin.APIError
+		if errors.As(err, &apiErr) {
+			fmt.Println(apiErr.StatusCode, apiErr.RetryAfter, errors.Is(err, cashfin.ErrRateLimited))
+			break
+		}
 	}
 	// Output:
-	// <nil>
-	// 429 1s
+	// 429 1s true
 }
 
 func ExampleNewHandler() {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -97,24 +98,32 @@ func TestFailNextThroughTheSDK(t *testing.T) {
 	assert.ErrorIs(t, err, cashfin.ErrServer)
 }
 
+// TestRateLimit checks the rate-limit headers and the 429 over HTTP's handler interface, with the
+// real clock: the exact figures over time are TestBucket's and TestRateLimitWithFakeClock's.
 func TestRateLimit(t *testing.T) {
 	h := cashfintest.NewHandler(cashfintest.WithRateLimit(3))
 	start := time.Now()
-	for i, want := range []string{"2", "1", "0"} {
-		r := send(t, h, req{target: "/business/contact/list"})
-		require.Equal(t, http.StatusOK, r.status, "request %d of the burst", i+1)
+	var r *response
+	for i := 0; ; i++ {
+		// In process, requests come far faster than 3 a second: one soon meets the limit.
+		require.Less(t, i, 1000, "a thousand requests in a row were all admitted at 3 a second")
+		r = send(t, h, req{target: "/business/contact/list"})
+		if r.status != http.StatusOK {
+			break
+		}
+		remaining, err := strconv.Atoi(r.header.Get("X-RateLimit-Remaining"))
+		require.NoError(t, err)
+		if i == 0 {
+			assert.Equal(t, 2, remaining, "the bucket starts full: the first request leaves 2 of 3")
+		}
+		assert.True(t, remaining >= 0 && remaining <= 2, "X-RateLimit-Remaining %d", remaining)
 		assert.Equal(t, "3", r.header.Get("X-RateLimit-Limit"))
-		assert.Equal(t, want, r.header.Get("X-RateLimit-Remaining"))
 		reset, err := strconv.ParseInt(r.header.Get("X-RateLimit-Reset"), 10, 64)
 		require.NoError(t, err)
 		assert.GreaterOrEqual(t, reset, start.Unix(), "Reset is a Unix time")
 		assert.LessOrEqual(t, reset, time.Now().Unix()+2)
 		assert.Empty(t, r.header.Get("Retry-After"))
 	}
-	if time.Since(start) > 300*time.Millisecond {
-		t.Skip("the machine is too slow to stay within the burst; TestBucket covers this with a fake clock")
-	}
-	r := send(t, h, req{target: "/business/contact/list"})
 	require.Equal(t, http.StatusTooManyRequests, r.status)
 	assert.Equal(t, "1", r.header.Get("Retry-After"))
 	assert.Equal(t, "3", r.header.Get("X-RateLimit-Limit"))
@@ -145,26 +154,83 @@ func TestRateLimit(t *testing.T) {
 }
 
 // TestRateLimitThroughTheSDK checks that the SDK sees a 429 as the API sends it: a Retry-After of
-// a second is longer than the test client's 10ms wait bound, so it is reported at once.
+// a second is longer than the test client's 10ms wait bound, so it is reported at once, while a
+// client allowed to wait two seconds waits it out. Requests are repeated until one meets the
+// limit, since on a loaded machine a second may pass between two of them.
 func TestRateLimitThroughTheSDK(t *testing.T) {
 	srv := cashfintest.NewServer(cashfintest.WithRateLimit(1))
 	defer srv.Close()
-	client := srv.Client()
 	ctx := context.Background()
-	_, err := client.Contacts.List(ctx, nil)
-	require.NoError(t, err)
-	_, err = client.Contacts.List(ctx, nil)
+	rec := &statusRecorder{base: rawClient(t).Transport}
+	client := srv.Client(cashfin.WithHTTPClient(&http.Client{Transport: rec}))
+
+	var err error
+	for range 10 {
+		if _, err = client.Contacts.List(ctx, nil); err != nil {
+			break
+		}
+	}
 	var apiErr *cashfin.APIError
-	require.ErrorAs(t, err, &apiErr, "the second request within a second is refused")
+	require.ErrorAs(t, err, &apiErr, "one of ten requests in quick succession is refused")
 	assert.ErrorIs(t, err, cashfin.ErrRateLimited)
+	assert.Equal(t, http.StatusTooManyRequests, apiErr.StatusCode)
 	assert.Equal(t, time.Second, apiErr.RetryAfter)
 	assert.Equal(t, "Rate limit exceeded. Try again later.", apiErr.Message)
+	statuses := rec.take()
+	assert.Equal(t, http.StatusTooManyRequests, statuses[len(statuses)-1])
+	assert.Equal(t, 1, countOf(statuses, http.StatusTooManyRequests), "reported at once, not retried: %v", statuses)
 
-	patient := srv.Client(cashfin.WithRetryWait(time.Millisecond, 2*time.Second))
-	begin := time.Now()
-	_, err = patient.Contacts.List(ctx, nil)
-	require.NoError(t, err, "a client allowed to wait a second waits out the 429 and succeeds")
-	assert.Greater(t, time.Since(begin), 500*time.Millisecond)
+	patient := srv.Client(cashfin.WithHTTPClient(&http.Client{Transport: rec}),
+		cashfin.WithRetryWait(time.Millisecond, 2*time.Second))
+	for range 5 {
+		begin := time.Now()
+		_, err := patient.Contacts.List(ctx, nil)
+		require.NoError(t, err, "a client allowed to wait a second waits out the 429 and succeeds")
+		statuses := rec.take()
+		if statuses[0] != http.StatusTooManyRequests {
+			continue // a second passed since the last request: try again, right away
+		}
+		assert.Equal(t, http.StatusOK, statuses[len(statuses)-1], "%v", statuses)
+		assert.GreaterOrEqual(t, time.Since(begin), time.Second, "the client waited the Retry-After")
+		return
+	}
+	t.Fatal("none of five calls in quick succession met the limit")
+}
+
+// statusRecorder is an http.RoundTripper that records the status of every response.
+type statusRecorder struct {
+	base     http.RoundTripper
+	mu       sync.Mutex
+	statuses []int
+}
+
+func (r *statusRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := r.base.RoundTrip(req)
+	if err == nil {
+		r.mu.Lock()
+		r.statuses = append(r.statuses, resp.StatusCode)
+		r.mu.Unlock()
+	}
+	return resp, err
+}
+
+// take returns the statuses recorded since the last take.
+func (r *statusRecorder) take() []int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.statuses
+	r.statuses = nil
+	return s
+}
+
+func countOf(xs []int, x int) int {
+	n := 0
+	for _, v := range xs {
+		if v == x {
+			n++
+		}
+	}
+	return n
 }
 
 func TestLatency(t *testing.T) {
