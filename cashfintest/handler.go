@@ -342,15 +342,10 @@ func (h *Handler) details(w http.ResponseWriter, id string) {
 		return
 	}
 	writeJSON(w, http.StatusOK, successBody{Success: true, Data: contactDetails{
-		ID:          rec.id,
-		Name:        rec.name,
-		Email:       rec.email,
-		Phone:       rec.phone,
-		Position:    rec.position,
-		CompanyName: rec.companyName,
-		Active:      rec.active,
-		CreatedAt:   formatTime(rec.createdAt),
-		UpdatedAt:   formatTime(rec.updatedAt),
+		contactFields: fields(rec),
+		Active:        rec.active,
+		CreatedAt:     formatTime(rec.createdAt),
+		UpdatedAt:     formatTime(rec.updatedAt),
 	}})
 }
 
@@ -433,8 +428,6 @@ func formatTime(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05.000Z")
 }
 
-func quote(s string) string { return strconv.Quote(s) }
-
 // The JSON bodies the fake answers with.
 type (
 	successBody struct {
@@ -460,40 +453,42 @@ type (
 		Message    string            `json:"message,omitempty"`
 		RetryAfter int               `json:"retry_after,omitempty"`
 	}
-	// contactItem is a contact as the create response and list items show it.
-	contactItem struct {
+	// contactFields are the fields every view of a contact shows, in the API's order.
+	contactFields struct {
 		ID          string `json:"_id"`
 		Name        string `json:"name"`
 		Email       string `json:"email,omitempty"`
 		Phone       string `json:"phone,omitempty"`
 		Position    string `json:"position,omitempty"`
 		CompanyName string `json:"companyname,omitempty"`
-		CreatedAt   string `json:"createdat"`
+	}
+	// contactItem is a contact as the create response and list items show it.
+	contactItem struct {
+		contactFields
+		CreatedAt string `json:"createdat"`
 	}
 	// contactDetails is a contact as the details response shows it.
 	contactDetails struct {
-		ID          string `json:"_id"`
-		Name        string `json:"name"`
-		Email       string `json:"email,omitempty"`
-		Phone       string `json:"phone,omitempty"`
-		Position    string `json:"position,omitempty"`
-		CompanyName string `json:"companyname,omitempty"`
-		Active      bool   `json:"active"`
-		CreatedAt   string `json:"createdat"`
-		UpdatedAt   string `json:"updatedat"`
+		contactFields
+		Active    bool   `json:"active"`
+		CreatedAt string `json:"createdat"`
+		UpdatedAt string `json:"updatedat"`
 	}
 )
 
-func item(r *record) contactItem {
-	return contactItem{
+func fields(r *record) contactFields {
+	return contactFields{
 		ID:          r.id,
 		Name:        r.name,
 		Email:       r.email,
 		Phone:       r.phone,
 		Position:    r.position,
 		CompanyName: r.companyName,
-		CreatedAt:   formatTime(r.createdAt),
 	}
+}
+
+func item(r *record) contactItem {
+	return contactItem{contactFields: fields(r), CreatedAt: formatTime(r.createdAt)}
 }
 
 // writeError answers status with {"success":false,"error":msg}.

@@ -43,8 +43,9 @@
 // {"success":false,"error":"Contact not found"}.
 //
 // Every response is a JSON envelope with an X-Request-Id header, and nothing answers 500: a
-// 5xx comes only from FailNext (or, unseen, to a client that gave up during WithLatency). All of it is safe for concurrent use, and a store of 100,000
-// contacts lists as fast as an empty one (a search reads them all).
+// 5xx comes only from FailNext (or, unseen, to a client that gave up during WithLatency). All
+// of it is safe for concurrent use, and a store of 100,000 contacts lists as fast as an empty
+// one (a search reads them all).
 package cashfintest
 
 import (

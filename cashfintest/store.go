@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -179,11 +180,11 @@ func (s *store) add(cs []cashfin.Contact, now time.Time) []*record {
 	seen := make(map[string]bool, len(cs))
 	for i, c := range cs {
 		if c.ID != "" && !isObjectID(c.ID) {
-			panic("cashfintest: AddContacts: contact ID " + quote(c.ID) + " is not 24 hexadecimal characters")
+			panic("cashfintest: AddContacts: contact ID " + strconv.Quote(c.ID) + " is not 24 hexadecimal characters")
 		}
 		id := strings.ToLower(c.ID)
 		if id != "" && (s.byID[id] != nil || seen[id]) {
-			panic("cashfintest: AddContacts: duplicate contact ID " + quote(c.ID))
+			panic("cashfintest: AddContacts: duplicate contact ID " + strconv.Quote(c.ID))
 		}
 		seen[id] = true
 		recs[i] = s.newRecord(c, now)
