@@ -141,11 +141,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// testHookRequestStarted, when set, is called as each request reaches the fake, so that a test
+// can signal a shutdown while one is certainly in flight.
+var testHookRequestStarted func()
+
 // logRequests logs one line per request: method, path, status and duration. Never a header (the
 // Authorization header holds the secret) nor the query.
 func logRequests(logger *log.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		if testHookRequestStarted != nil {
+			testHookRequestStarted()
+		}
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r)
 		logger.Printf("%s %s %d %s", r.Method, r.URL.EscapedPath(), sw.status, time.Since(start).Round(time.Microsecond))

@@ -135,6 +135,68 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	assert.NotContains(t, logs, "limit=10", "the log holds the path, not the query")
 }
 
+// TestRunShutdownIsGraceful checks that a signal (here the context ending, as in main) lets a
+// request in flight finish: run returns only once it is answered, and the client gets its 200.
+func TestRunShutdownIsGraceful(t *testing.T) {
+	started := make(chan struct{}, 1)
+	testHookRequestStarted = func() { started <- struct{}{} }
+	defer func() { testHookRequestStarted = nil }()
+	m := start(t, "-latency", "300ms")
+
+	answered := make(chan error, 1)
+	go func() {
+		tr := &http.Transport{}
+		defer tr.CloseIdleConnections()
+		req, err := http.NewRequest(http.MethodGet, m.url+"/business/contact/list", nil)
+		if err != nil {
+			answered <- err
+			return
+		}
+		req.Header.Set("Authorization", cashfintest.DefaultSecret)
+		resp, err := (&http.Client{Transport: tr}).Do(req)
+		if err != nil {
+			answered <- err
+			return
+		}
+		defer resp.Body.Close()
+		if _, err := io.ReadAll(resp.Body); err != nil {
+			answered <- err
+			return
+		}
+		if resp.StatusCode != http.StatusOK {
+			answered <- errors.New(resp.Status)
+			return
+		}
+		answered <- nil
+	}()
+	<-started // the request is in the handler, waiting out the latency
+	require.NoError(t, m.stop(t))
+	logs := m.stderr.String()
+	down := strings.Index(logs, "shutting down")
+	served := strings.Index(logs, "GET /business/contact/list 200 ")
+	require.GreaterOrEqual(t, down, 0, logs)
+	assert.Greater(t, served, down, "run returned after answering the request in flight: %s", logs)
+	select {
+	case err := <-answered:
+		assert.NoError(t, err, "the request in flight at the signal got its answer")
+	case <-time.After(10 * time.Second):
+		t.Fatal("the request in flight was never answered")
+	}
+}
+
+// TestRunIgnoresTheEnvironment checks that -secret is never read from the environment: a real
+// secret exported for the SDK or the CLI is neither accepted nor printed by the fake.
+func TestRunIgnoresTheEnvironment(t *testing.T) {
+	const real = "cs_live_a_real_secret"
+	t.Setenv("CASHFIN_CLIENT_SECRET", real)
+	m := start(t)
+	assert.Equal(t, "export CASHFIN_BASE_URL="+m.url+" CASHFIN_CLIENT_SECRET="+cashfintest.DefaultSecret, m.export)
+	resp, body := get(t, m.url+"/business/contact/list") // sends the default secret
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	require.NoError(t, m.stop(t))
+	assert.NotContains(t, m.stderr.String(), real)
+}
+
 // TestRunFlags checks that each flag reaches the fake.
 func TestRunFlags(t *testing.T) {
 	t.Run("secret", func(t *testing.T) {
