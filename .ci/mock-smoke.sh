@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Smoke test of cmd/cashfin-mock as users run it: build it, start it on a free port with five
 # demo contacts, list them with the docs' curl command, then stop it with SIGINT and check that
-# it exits 0. Run from anywhere: bash .ci/mock-smoke.sh
+# it exits 0; start it again and check that SIGTERM (what service managers and docker send) ends
+# it as cleanly. Run from anywhere: bash .ci/mock-smoke.sh
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -23,18 +24,31 @@ fail() {
 
 go build -o "$work/cashfin-mock" ./cmd/cashfin-mock
 
-"$work/cashfin-mock" -addr 127.0.0.1:0 -seed 5 >"$work/stdout" 2>"$work/stderr" &
-pid=$!
+# start_mock ARGS...: starts cashfin-mock in the background (pid in $pid) and waits (up to 10s)
+# for the line "listening on http://HOST:PORT" (the URL in $url).
+start_mock() {
+	"$work/cashfin-mock" -addr 127.0.0.1:0 "$@" >"$work/stdout" 2>"$work/stderr" &
+	pid=$!
+	url=""
+	for _ in $(seq 100); do
+		url="$(sed -n 's|^listening on \(http://[^ ]*\)$|\1|p' "$work/stdout" | head -n 1)"
+		[[ -n "$url" ]] && return 0
+		kill -0 "$pid" 2>/dev/null || fail "cashfin-mock exited before listening"
+		sleep 0.1
+	done
+	fail "no 'listening on' line within 10s"
+}
 
-# Wait (up to 10s) for the line "listening on http://HOST:PORT".
-url=""
-for _ in $(seq 100); do
-	url="$(sed -n 's|^listening on \(http://[^ ]*\)$|\1|p' "$work/stdout" | head -n 1)"
-	[[ -n "$url" ]] && break
-	kill -0 "$pid" 2>/dev/null || fail "cashfin-mock exited before listening"
-	sleep 0.1
-done
-[[ -n "$url" ]] || fail "no 'listening on' line within 10s"
+# stop_mock SIGNAL: sends SIGNAL and checks that cashfin-mock exits 0.
+stop_mock() {
+	kill "-$1" "$pid"
+	local rc=0
+	wait "$pid" || rc=$?
+	pid=""
+	[[ "$rc" == 0 ]] || fail "cashfin-mock exited $rc after SIG$1, want 0"
+}
+
+start_mock -seed 5
 grep -qx "export CASHFIN_BASE_URL=$url CASHFIN_CLIENT_SECRET=cs_test_cashfintest" "$work/stdout" \
 	|| fail "no export line for $url"
 
@@ -49,12 +63,13 @@ grep -q '"pagination":{"total":5,"page":1,"limit":10,"pages":1}' <<<"$body" || f
 status="$(curl -sS -o /dev/null -w '%{http_code}' "$url/business/contact/list")"
 [[ "$status" == 401 ]] || fail "want 401 without Authorization, got $status"
 
-kill -INT "$pid"
-rc=0
-wait "$pid" || rc=$?
-pid=""
-[[ "$rc" == 0 ]] || fail "cashfin-mock exited $rc after SIGINT, want 0"
+stop_mock INT
 grep -q "GET /business/contact/list 200" "$work/stderr" || fail "no request log line on stderr"
 if grep -q cs_test_cashfintest "$work/stderr"; then fail "the secret appears in the log"; fi
 
-echo "mock-smoke: ok ($url, $items contacts, clean exit on SIGINT)"
+start_mock
+curl -fsS -o /dev/null -H "Authorization: cs_test_cashfintest" "$url/business/contact/list" || fail "curl failed"
+stop_mock TERM
+grep -q "shutting down" "$work/stderr" || fail "no graceful shutdown on SIGTERM"
+
+echo "mock-smoke: ok ($items contacts, clean exit on SIGINT and on SIGTERM)"
