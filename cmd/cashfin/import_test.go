@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -253,12 +254,30 @@ func TestImportWaitsOutRateLimits(t *testing.T) {
 		assert.Len(t, srv.Contacts(), 5)
 	})
 	t.Run("Retry-After longer than the SDK waits", func(t *testing.T) {
-		srv := newServer(t, cashfintest.WithRateLimit(4)) // 4 a second, bursts of 4: Retry-After 1s
+		// The first create meets a 429 as the API documents it, asking for a second: longer than
+		// the SDK's 5ms wait bound here, so the SDK gives up at once and the CLI pauses. (Written
+		// by hand rather than by WithRateLimit, whose bucket refills if the machine is slow.)
+		srv := newServer(t)
+		var limited atomic.Bool
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && limited.CompareAndSwap(false, true) {
+				w.Header().Set("Content-Type", "application/json")
+				w.Header().Set("Retry-After", "1")
+				w.WriteHeader(http.StatusTooManyRequests)
+				io.WriteString(w, `{"success":false,"error":"Rate limit exceeded. Try again later.","retry_after":1}`)
+				return
+			}
+			srv.Handler().ServeHTTP(w, r)
+		}))
+		defer ts.Close()
 		c := newCLI(t, srv)
+		c.baseURL = ts.URL
+		start := time.Now()
 		res := c.run("contacts", "import", writeFile(t, "c.csv", bigCSV(6)), "--concurrency", "6", "--rate", "0")
 		assert.Equal(t, exitOK, res.code, res.stderr)
 		assert.Equal(t, "created 6, skipped 0 (duplicates 0, existing 0), failed 0", summaryLine(res.stderr))
 		assert.Contains(t, res.stderr, "rate limited by the API: pausing all requests for 1s\n")
+		assert.GreaterOrEqual(t, time.Since(start), time.Second, "the row was sent again after the pause")
 		assert.Len(t, srv.Contacts(), 6)
 	})
 }
