@@ -182,6 +182,26 @@ func TestExportWhileContactsAreCreated(t *testing.T) {
 	assert.GreaterOrEqual(t, page3Requests, 2, "page 3, answered before contacts page 2 saw were created, was fetched again")
 }
 
+// TestExportRate: --rate spaces the page requests as for import (default 5 a second). The SDK's
+// limiter admits one request at once, then one per 1/rate: 3 pages take 2/rate at least.
+func TestExportRate(t *testing.T) {
+	srv := newServer(t)
+	seed(srv, 250) // 3 pages of 100
+	for _, tc := range []struct {
+		args []string
+		min  time.Duration
+	}{
+		{[]string{"--rate", "10"}, 190 * time.Millisecond},
+		{nil, 390 * time.Millisecond},
+	} {
+		start := time.Now()
+		res := newCLI(t, srv).run(append([]string{"contacts", "export", "--concurrency", "3"}, tc.args...)...)
+		require.Equal(t, exitOK, res.code, res.stderr)
+		assert.GreaterOrEqual(t, time.Since(start), tc.min, "%v", tc.args)
+		assert.Len(t, exportedIDs(t, res.stdout), 250)
+	}
+}
+
 func TestExportExcelSafe(t *testing.T) {
 	srv := newServer(t)
 	srv.AddContacts(cashfin.Contact{Name: "=cmd|' /C calc'!A0", Phone: "+254712345678", CompanyName: "@SUM(1)", Position: "-"})
