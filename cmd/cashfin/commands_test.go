@@ -150,8 +150,10 @@ func TestExitCodes(t *testing.T) {
 				assert.Equal(t, 1, strings.Count(res.stderr, "\n"), "one line: %q", res.stderr)
 				assert.Empty(t, res.stdout)
 			}
-			assert.NotContains(t, res.stderr, "cs_live_wrong_and_secret")
-			assert.NotContains(t, res.stderr, srv.Secret)
+			for _, secret := range []string{"cs_live_wrong_and_secret", srv.Secret} {
+				assert.NotContains(t, res.stderr, secret)
+				assert.NotContains(t, res.stdout, secret)
+			}
 		})
 	}
 }
