@@ -122,7 +122,7 @@ type fetched struct {
 // run fetches page 1 to learn how many pages there are, then the others concurrently.
 func (e *exporter) run(ctx context.Context) error {
 	e.recent.init(2 * pageSize)
-	first, err := fetchPage(ctx, e.client, e.pace, e.search, 1)
+	first, err := e.fetch(ctx, 1)
 	if err != nil {
 		return err
 	}
@@ -165,7 +165,7 @@ func (e *exporter) pipeline(ctx context.Context, from, to int) error {
 			wg.Add(1)
 			go func(n int) {
 				defer wg.Done()
-				p, err := fetchPage(ctx, e.client, e.pace, e.search, n)
+				p, err := e.fetch(ctx, n)
 				<-sem
 				ch <- fetched{p, err}
 			}(n)
@@ -199,7 +199,7 @@ func (e *exporter) pipeline(ctx context.Context, from, to int) error {
 				break
 			}
 			// Fetched before contacts created since pushed some down past it: fetch it again.
-			if page, err = fetchPage(ctx, e.client, e.pace, e.search, n); err != nil {
+			if page, err = e.fetch(ctx, n); err != nil {
 				return err
 			}
 		}
@@ -222,7 +222,7 @@ func (e *exporter) sequential(ctx context.Context, first *cashfin.Page[cashfin.C
 			return nil
 		}
 		var err error
-		if page, err = fetchPage(ctx, e.client, e.pace, e.search, n+1); err != nil {
+		if page, err = e.fetch(ctx, n+1); err != nil {
 			return err
 		}
 	}
@@ -281,9 +281,14 @@ func (e *exporter) writePage(p *cashfin.Page[cashfin.Contact]) error {
 	return nil
 }
 
-// fetchPage fetches page n of the contacts matching search, waiting out 429s.
-func fetchPage(ctx context.Context, client *cashfin.Client, pace *pacer, search string, n int) (*cashfin.Page[cashfin.Contact], error) {
-	params := &cashfin.ContactListParams{Page: n, Limit: pageSize, Search: search}
+// fetch fetches page n of the export, waiting out 429s.
+func (e *exporter) fetch(ctx context.Context, n int) (*cashfin.Page[cashfin.Contact], error) {
+	return fetchPage(ctx, e.client, e.pace, &cashfin.ContactListParams{Page: n, Limit: pageSize, Search: e.search})
+}
+
+// fetchPage fetches one page of the list, waiting out 429s: a 429 pauses every worker of the
+// command (see pacer), then the page is asked for again.
+func fetchPage(ctx context.Context, client *cashfin.Client, pace *pacer, params *cashfin.ContactListParams) (*cashfin.Page[cashfin.Contact], error) {
 	for try := 1; ; try++ {
 		if err := pace.wait(ctx); err != nil {
 			return nil, err

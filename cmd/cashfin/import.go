@@ -125,6 +125,14 @@ func (a *app) importContacts(ctx context.Context, args []string) error {
 			return err // every row would fail the same way
 		}
 		im.send(ctx, rows, *concurrency)
+		// The API answers a create whose Idempotency-Key it has seen with the contact it made
+		// then, just like a new one. Contacts are never deleted through the API, so when the
+		// count grew by less than the rows confirmed, the difference had been created by an
+		// earlier run. That is a lower bound, never more: anything else creating contacts
+		// meanwhile (another import of the same file included), or a row the API created but
+		// whose answer was lost, hides replays, which are then counted as created. (Only a
+		// contact deleted in the dashboard during the import could make it count too many.)
+		// After a Ctrl-C no request is sent, so replays count as created then too.
 		if before >= 0 && ctx.Err() == nil {
 			if after, _ := im.countContacts(ctx); after >= 0 {
 				replays = max(0, count(rows, stateCreated)-(after-before))
@@ -281,28 +289,15 @@ func (k *keySet) Close() error { return nil }
 
 // countContacts returns how many contacts the server holds, from the page block of a one-contact
 // page, or -1 when it cannot tell.
-//
-// The API answers a create whose Idempotency-Key it has seen with the contact it created then,
-// indistinguishable from a new one; but contacts are never deleted, so when the count grew by
-// less than the rows confirmed, the difference were created by an earlier run (at least that
-// many: anyone else creating contacts meanwhile only hides some).
 func (im *importer) countContacts(ctx context.Context) (int, error) {
-	for try := 1; ; try++ {
-		if err := im.pace.wait(ctx); err != nil {
-			return -1, err
-		}
-		p, err := im.client.Contacts.List(ctx, &cashfin.ContactListParams{Limit: 1})
-		if im.pace.check(err, try) {
-			continue
-		}
-		if err != nil {
-			return -1, err
-		}
-		if p.Pagination.Total == 0 && len(p.Data) > 0 { // no page block
-			return -1, nil
-		}
-		return p.Pagination.Total, nil
+	p, err := fetchPage(ctx, im.client, im.pace, &cashfin.ContactListParams{Limit: 1})
+	if err != nil {
+		return -1, err
 	}
+	if p.Pagination.Total == 0 && len(p.Data) > 0 { // no page block
+		return -1, nil
+	}
+	return p.Pagination.Total, nil
 }
 
 // send creates the pending rows, concurrency at a time, in file order. When ctx ends, no new
