@@ -53,8 +53,7 @@ type Client struct {
 	// Contacts is the people directory of your business.
 	Contacts *ContactsService
 
-	t      *transport.Transport
-	redact *redactor // behind a pointer: fmt never prints what a nested pointer holds
+	t *transport.Transport // behind a pointer, and Format prints neither: it holds the secret
 }
 
 // NewClient returns a client authenticated by secret, the "cs_..." client secret of your
@@ -104,7 +103,6 @@ func NewClient(secret string, opts ...Option) (*Client, error) {
 	if timeout == 0 {
 		timeout = DefaultTimeout
 	}
-	rd := newRedactor(secret)
 	tc := transport.Config{
 		BaseURL:      base,
 		Secret:       secret,
@@ -114,13 +112,13 @@ func NewClient(secret string, opts ...Option) (*Client, error) {
 		MaxRetries:   cfg.maxRetries,
 		RetryWaitMin: cfg.waitMin,
 		RetryWaitMax: cfg.waitMax,
-		Logger:       rd.logger(cfg.logger),
+		Logger:       cfg.logger,
 	}
 	if cfg.rateLimit > 0 {
 		// A burst of one spaces requests evenly, so no one-second window sees more than the limit.
 		tc.Limiter = rate.NewLimiter(rate.Limit(cfg.rateLimit), 1)
 	}
-	c := &Client{t: transport.New(tc), redact: rd}
+	c := &Client{t: transport.New(tc)}
 	c.Contacts = &ContactsService{client: c}
 	return c, nil
 }

@@ -182,15 +182,10 @@ func unexpectedError(resp *transport.Response, cause error) *APIError {
 }
 
 // tooLargeError describes a response whose body was over the limit and not read.
-func tooLargeError(method, path string, tl *transport.TooLargeError) *APIError {
-	return &APIError{
-		StatusCode: tl.StatusCode,
-		Message:    tl.Error(),
-		RequestID:  tl.Header.Get("X-Request-Id"),
-		Method:     method,
-		Path:       path,
-		kind:       ErrUnexpectedResponse,
-	}
+func tooLargeError(resp *transport.Response) *APIError {
+	e := newAPIError(resp, nil, ErrUnexpectedResponse)
+	e.Message = fmt.Sprintf("response body exceeds %d MiB", transport.MaxBodySize>>20)
+	return e
 }
 
 // redactURL keeps the scheme, host and path of a URL: no credentials, no query.

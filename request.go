@@ -2,7 +2,6 @@ package cashfin
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/cashfin-go/cashfin/internal/envelope"
@@ -21,21 +20,13 @@ type wire[T any] interface {
 
 // send runs r and returns the response of a 2xx, or the error a caller should see.
 func (c *Client) send(ctx context.Context, r *transport.Request) (*transport.Response, error) {
-	if err := ctx.Err(); err != nil { // an ended context sends nothing, whatever the RoundTripper
-		return nil, fmt.Errorf("cashfin: %s %s: %w", r.Method, c.t.Path(r.Path), err)
-	}
 	resp, err := c.t.Do(ctx, r)
-	if err != nil {
-		var tl *transport.TooLargeError
-		if errors.As(err, &tl) {
-			clean := *tl
-			clean.Header, _ = c.redact.header(tl.Header)
-			return nil, tooLargeError(r.Method, c.t.Path(r.Path), &clean)
-		}
-		return nil, c.redact.err(fmt.Errorf("cashfin: %s %s: %w", r.Method, c.t.Path(r.Path), err))
-	}
-	resp = c.redact.response(resp) // a server echoing the secret must not put it in an error
-	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("cashfin: %s %s: %w", r.Method, c.t.Path(r.Path), err)
+	case resp.TooLarge:
+		return nil, tooLargeError(resp)
+	case resp.StatusCode < 200 || resp.StatusCode >= 300:
 		f, _ := envelope.DecodeError(resp.Body)
 		return nil, abandoned(resp, failureError(resp, f))
 	}

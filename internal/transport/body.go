@@ -9,14 +9,15 @@ import (
 	"time"
 )
 
-// TooLargeError reports a response body over the size limit; the body was not read.
-type TooLargeError struct {
+// tooLargeError reports a response body over the size limit; the body was not read. Do turns it
+// into a Response with TooLarge set.
+type tooLargeError struct {
 	StatusCode int
 	Header     http.Header
 	Limit      int64
 }
 
-func (e *TooLargeError) Error() string {
+func (e *tooLargeError) Error() string {
 	return fmt.Sprintf("response body exceeds %d MiB", e.Limit>>20)
 }
 
@@ -57,7 +58,7 @@ func (b *bufferingTransport) roundTrip(req *http.Request) (*http.Response, error
 	}
 	if resp.ContentLength > b.limit {
 		resp.Body.Close()
-		return nil, &TooLargeError{StatusCode: resp.StatusCode, Header: resp.Header, Limit: b.limit}
+		return nil, &tooLargeError{StatusCode: resp.StatusCode, Header: resp.Header, Limit: b.limit}
 	}
 	data, tooLarge, err := readBody(resp.Body, resp.ContentLength, b.limit)
 	resp.Body.Close()
@@ -65,7 +66,7 @@ func (b *bufferingTransport) roundTrip(req *http.Request) (*http.Response, error
 		return nil, err
 	}
 	if tooLarge {
-		return nil, &TooLargeError{StatusCode: resp.StatusCode, Header: resp.Header, Limit: b.limit}
+		return nil, &tooLargeError{StatusCode: resp.StatusCode, Header: resp.Header, Limit: b.limit}
 	}
 	bb := &bufferedBody{data: data}
 	bb.Reset(data)

@@ -21,6 +21,7 @@ type policy struct {
 	maxRetries       int
 	waitMin, waitMax time.Duration
 	logger           *slog.Logger
+	redact           redactor // for what the server put in an error or a header
 }
 
 // check is retryablehttp's CheckRetry. Unlike retryablehttp's split between CheckRetry and
@@ -101,7 +102,7 @@ func (p *policy) backoff(n int) time.Duration {
 // per-attempt timeout, which leaves ctx alone, is retried.)
 func retryableError(err error) bool {
 	var (
-		tooLarge   *TooLargeError
+		tooLarge   *tooLargeError
 		unknownCA  x509.UnknownAuthorityError
 		hostname   x509.HostnameError
 		invalid    x509.CertificateInvalidError
@@ -147,7 +148,8 @@ func retryAfter(h http.Header, body []byte, now time.Time) time.Duration {
 }
 
 // log writes one Debug record for the attempt just made. It never records headers, the query or
-// the host: only the method, the path, and what happened.
+// the host: only the method, the path, and what happened. What came from the server (an error
+// quoting its bytes, the request ID) is redacted.
 func (p *policy) log(ctx context.Context, st *attempt, resp *http.Response, err error, retry bool, wait time.Duration) {
 	if p.logger == nil || !p.logger.Enabled(ctx, slog.LevelDebug) {
 		return
@@ -160,11 +162,11 @@ func (p *policy) log(ctx context.Context, st *attempt, resp *http.Response, err 
 		slog.Duration("duration", time.Since(st.start)),
 	)
 	if err != nil {
-		attrs = append(attrs, slog.String("error", withoutURL(err, st.path).Error()))
+		attrs = append(attrs, slog.String("error", p.redact.string(withoutURL(err, st.path).Error())))
 	} else {
 		attrs = append(attrs, slog.Int("status", resp.StatusCode))
 		if id := resp.Header.Get("X-Request-Id"); id != "" {
-			attrs = append(attrs, slog.String("request_id", id))
+			attrs = append(attrs, slog.String("request_id", p.redact.string(id)))
 		}
 	}
 	if retry {

@@ -1,7 +1,8 @@
 // Package transport is the one place in the SDK that speaks HTTP. It builds requests (base URL,
 // headers, idempotency key), runs the attempts on go-retryablehttp with the SDK's own retry policy,
 // caps and buffers response bodies, and hands back the raw status, header and body, or a transport
-// error. It knows nothing of resources, envelopes or the typed errors users see.
+// error, with the client secret taken out of both wherever the server echoed it. It knows nothing
+// of resources, envelopes or the typed errors users see.
 package transport
 
 import (
@@ -52,7 +53,8 @@ type Request struct {
 type Response struct {
 	StatusCode int
 	Header     http.Header
-	Body       []byte        // the whole body (at most MaxBodySize)
+	Body       []byte        // the whole body (at most MaxBodySize); empty when TooLarge
+	TooLarge   bool          // the body was over MaxBodySize, and was not read
 	Method     string        // the request's method
 	Path       string        // the request URL's path, base-URL prefix included
 	Attempts   int           // how many attempts were made
@@ -71,6 +73,7 @@ type Transport struct {
 	rc      *retryablehttp.Client
 	policy  policy
 	limiter Limiter
+	redact  redactor
 }
 
 var (
@@ -101,17 +104,20 @@ func New(cfg Config) *Transport {
 	// An API client must not follow redirects: a 3xx is reported, not chased to another host.
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
+	rd := newRedactor(cfg.Secret)
 	t := &Transport{
 		base:    cfg.BaseURL,
 		path:    basePath,
 		auth:    []string{cfg.Secret},
 		ua:      []string{cfg.UserAgent},
 		limiter: cfg.Limiter,
+		redact:  rd,
 		policy: policy{
 			maxRetries: cfg.MaxRetries,
 			waitMin:    cfg.RetryWaitMin,
 			waitMax:    cfg.RetryWaitMax,
 			logger:     cfg.Logger,
+			redact:     rd,
 		},
 	}
 	t.rc = &retryablehttp.Client{
@@ -149,10 +155,13 @@ func newHTTPTransport() *http.Transport {
 }
 
 // Do runs r, retrying as the policy allows. A non-nil error is a transport failure (connection,
-// timeout, cancelled context, oversized body) with its cause kept; any HTTP status, including
-// 4xx and 5xx, is a Response.
+// timeout, cancelled context) with its cause kept; any HTTP status, including 4xx and 5xx, is a
+// Response, and so is an oversized body (TooLarge). A context already ended sends nothing.
 func (t *Transport) Do(ctx context.Context, r *Request) (*Response, error) {
-	st := &attempt{Context: ctx, method: r.Method, path: t.path + r.Path}
+	if err := ctx.Err(); err != nil { // checked here: a caller's RoundTripper may not check it
+		return nil, err
+	}
+	st := &attempt{Context: ctx, method: r.Method, path: t.Path(r.Path)}
 	ctx = st
 
 	url := t.base + r.Path + "?" + r.Query // one allocation
@@ -181,26 +190,25 @@ func (t *Transport) Do(ctx context.Context, r *Request) (*Response, error) {
 	if err := t.wait(ctx); err != nil {
 		return nil, err
 	}
+	out := &Response{Method: r.Method, Path: st.path}
 	resp, err := t.rc.Do(req)
 	if err != nil {
-		err = withoutURL(err, st.path)
-		if st.abandoned {
-			err = &abandonedError{err: err}
+		var tl *tooLargeError
+		if !errors.As(err, &tl) {
+			err = t.redact.err(withoutURL(err, st.path))
+			if st.abandoned {
+				err = &abandonedError{err: err}
+			}
+			return nil, err
 		}
-		return nil, err
+		out.StatusCode, out.Header, out.TooLarge = tl.StatusCode, tl.Header, true
+	} else {
+		out.StatusCode, out.Header, out.Body = resp.StatusCode, resp.Header, bodyBytes(resp)
 	}
-	data := bodyBytes(resp)
-	out := &Response{
-		StatusCode: resp.StatusCode,
-		Header:     resp.Header,
-		Body:       data,
-		Method:     r.Method,
-		Path:       st.path,
-		Attempts:   st.n,
-		Abandoned:  st.abandoned,
-	}
-	if resp.StatusCode >= 300 {
-		out.RetryAfter = retryAfter(resp.Header, data, time.Now())
+	out.Attempts, out.Abandoned = st.n, st.abandoned
+	out.Header, out.Body = t.redact.header(out.Header), t.redact.bytes(out.Body)
+	if out.StatusCode >= 300 {
+		out.RetryAfter = retryAfter(out.Header, out.Body, time.Now())
 	}
 	return out, nil
 }

@@ -122,7 +122,7 @@ func TestRetryableError(t *testing.T) {
 		{"invalid certificate", wrap(x509.CertificateInvalidError{Reason: x509.Expired}), false},
 		{"certificate verification", wrap(&tls.CertificateVerificationError{Err: errors.New("bad")}), false},
 		{"no such host", wrap(&net.DNSError{Err: "no such host", IsNotFound: true}), false},
-		{"too large", wrap(&TooLargeError{Limit: MaxBodySize}), false},
+		{"too large", wrap(&tooLargeError{Limit: MaxBodySize}), false},
 		{"unsupported scheme", errors.New(`unsupported protocol scheme "ftp"`), false},
 		{"invalid header", errors.New(`net/http: invalid header field value for "Authorization"`), false},
 	} {
@@ -233,7 +233,7 @@ func TestBufferingTransport(t *testing.T) {
 			resp, err := bt.RoundTrip(req)
 			switch {
 			case tc.tooLarge:
-				var tl *TooLargeError
+				var tl *tooLargeError
 				require.ErrorAs(t, err, &tl)
 				assert.Equal(t, 200, tl.StatusCode)
 				assert.Equal(t, "r1", tl.Header.Get("X-Request-Id"))
@@ -255,7 +255,7 @@ func TestBufferingTransport(t *testing.T) {
 
 func TestTooLargeErrorMessage(t *testing.T) {
 	t.Parallel()
-	assert.Equal(t, "response body exceeds 10 MiB", (&TooLargeError{Limit: MaxBodySize}).Error())
+	assert.Equal(t, "response body exceeds 10 MiB", (&tooLargeError{Limit: MaxBodySize}).Error())
 }
 
 // newTestTransport returns a Transport over an httpmock transport answering with replies in turn.
@@ -459,4 +459,72 @@ func TestRetryablehttpNeverLogs(t *testing.T) {
 		tr := New(Config{BaseURL: "https://api.test", Logger: l})
 		assert.Nil(t, tr.rc.Logger)
 	}
+}
+
+func TestDoRedactsTheSecret(t *testing.T) {
+	t.Parallel()
+	const secret = "cs_live_ECHOED42"
+	var buf bytes.Buffer
+	var mu sync.Mutex
+	l := newTestLogger(&buf, &mu)
+	echo := func(r *http.Request) (*http.Response, error) {
+		auth := r.Header.Get("Authorization")
+		resp := httpmock.NewStringResponse(502, "<pre>Authorization: "+auth+"</pre>")
+		resp.Header.Set("X-Request-Id", "rid-"+auth)
+		resp.Header.Set("X-Other", "untouched")
+		return resp, nil
+	}
+	quote := func(r *http.Request) (*http.Response, error) {
+		return nil, fmt.Errorf("malformed HTTP status code %q: %w", r.Header.Get("Authorization"), syscall.ECONNRESET)
+	}
+	tr, seen := newTestTransport(t, Config{Secret: secret, MaxRetries: 1, Logger: l}, "", echo, quote)
+	_, err := tr.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"})
+	require.Error(t, err)
+	require.Len(t, *seen, 2)
+	assert.NotContains(t, err.Error(), secret)
+	assert.Contains(t, err.Error(), "malformed HTTP status code \"[redacted]\"")
+	assert.ErrorIs(t, err, syscall.ECONNRESET, "the chain is kept")
+
+	tr, _ = newTestTransport(t, Config{Secret: secret, Logger: l}, "", echo)
+	resp, err := tr.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"})
+	require.NoError(t, err)
+	assert.Equal(t, "<pre>Authorization: [redacted]</pre>", string(resp.Body))
+	assert.Equal(t, "rid-[redacted]", resp.Header.Get("X-Request-Id"))
+	assert.Equal(t, "untouched", resp.Header.Get("X-Other"))
+
+	mu.Lock()
+	out := buf.String()
+	mu.Unlock()
+	assert.Contains(t, out, `"request_id":"rid-[redacted]"`)
+	assert.Contains(t, out, `[redacted]`)
+	assert.NotContains(t, out, secret)
+}
+
+func TestDoTooLargeIsAResponse(t *testing.T) {
+	t.Parallel()
+	const secret = "cs_live_ECHOED42"
+	big := func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 429, Body: io.NopCloser(strings.NewReader("")), ContentLength: MaxBodySize + 1,
+			Header: http.Header{"Retry-After": {"7"}, "X-Request-Id": {r.Header.Get("Authorization")}}, Request: r}, nil
+	}
+	tr, seen := newTestTransport(t, Config{Secret: secret, MaxRetries: 2}, "", big)
+	resp, err := tr.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"})
+	require.NoError(t, err)
+	assert.True(t, resp.TooLarge)
+	assert.Empty(t, resp.Body)
+	assert.Equal(t, 429, resp.StatusCode)
+	assert.Equal(t, 7*time.Second, resp.RetryAfter)
+	assert.Equal(t, "[redacted]", resp.Header.Get("X-Request-Id"))
+	assert.Len(t, *seen, 1, "an oversized body is not retried")
+}
+
+func TestDoEndedContextSendsNothing(t *testing.T) {
+	t.Parallel()
+	// httpmock, like many a caller's RoundTripper, does not check the context itself.
+	tr, seen := newTestTransport(t, Config{Secret: "cs_x"}, "", text(200, ""))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := tr.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"})
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Empty(t, *seen)
 }
