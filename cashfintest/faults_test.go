@@ -204,6 +204,7 @@ type statusRecorder struct {
 	statuses []int
 }
 
+// RoundTrip sends req with the base transport and records the status of the response.
 func (r *statusRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := r.base.RoundTrip(req)
 	if err == nil {

@@ -272,6 +272,11 @@ func BenchmarkList100k(b *testing.B) {
 // discard is a ResponseWriter that throws the response away.
 type discard struct{ header http.Header }
 
-func (d discard) Header() http.Header       { return d.header }
+// Header returns the header map, which the handler fills and nobody reads.
+func (d discard) Header() http.Header { return d.header }
+
+// Write throws b away.
 func (discard) Write(b []byte) (int, error) { return len(b), nil }
-func (discard) WriteHeader(int)             {}
+
+// WriteHeader throws the status away.
+func (discard) WriteHeader(int) {}

@@ -60,7 +60,10 @@ type usageError struct {
 	printed bool
 }
 
+// Error returns the message of the wrapped error.
 func (e usageError) Error() string { return e.err.Error() }
+
+// Unwrap returns the wrapped error.
 func (e usageError) Unwrap() error { return e.err }
 
 // run serves the fake as the command line args say until ctx ends, then shuts down gracefully.
@@ -166,6 +169,7 @@ type statusWriter struct {
 	wrote  bool
 }
 
+// WriteHeader remembers the first status written, and passes it on.
 func (w *statusWriter) WriteHeader(status int) {
 	if !w.wrote {
 		w.status, w.wrote = status, true
@@ -173,6 +177,7 @@ func (w *statusWriter) WriteHeader(status int) {
 	w.ResponseWriter.WriteHeader(status)
 }
 
+// Write passes b on; a body written without WriteHeader is a 200, as net/http has it.
 func (w *statusWriter) Write(b []byte) (int, error) {
 	w.wrote = true
 	return w.ResponseWriter.Write(b)

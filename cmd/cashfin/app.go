@@ -46,7 +46,10 @@ type app struct {
 // usageError is a usage or input error: exit status 2.
 type usageError struct{ err error }
 
+// Error returns the message of the wrapped error.
 func (e *usageError) Error() string { return e.err.Error() }
+
+// Unwrap returns the wrapped error.
 func (e *usageError) Unwrap() error { return e.err }
 
 // usagef returns a usage error.

@@ -14,9 +14,14 @@ import (
 // collector is a contactWriter keeping the IDs written.
 type collector struct{ ids []string }
 
+// Write keeps ct's ID.
 func (c *collector) Write(ct *cashfin.Contact) error { c.ids = append(c.ids, ct.ID); return nil }
-func (c *collector) Flush() error                    { return nil }
-func (c *collector) Close() error                    { return nil }
+
+// Flush does nothing.
+func (c *collector) Flush() error { return nil }
+
+// Close does nothing.
+func (c *collector) Close() error { return nil }
 
 // pageAt is page n of a newest-first list of total contacts whose IDs are their ranks from the end.
 func pageAt(n, total int) *cashfin.Page[cashfin.Contact] {

@@ -275,6 +275,7 @@ func (im *importer) markExisting(ctx context.Context, rows []*importRow, concurr
 // keySet is a contactWriter that keeps the dedupe keys of the emails and phones written to it.
 type keySet struct{ emails, phones map[string]bool }
 
+// Write keeps the dedupe keys of c's email and phone.
 func (k *keySet) Write(c *cashfin.Contact) error {
 	if e := emailKey(strings.TrimSpace(c.Email)); e != "" {
 		k.emails[e] = true
@@ -284,7 +285,11 @@ func (k *keySet) Write(c *cashfin.Contact) error {
 	}
 	return nil
 }
+
+// Flush does nothing: a keySet writes nowhere.
 func (k *keySet) Flush() error { return nil }
+
+// Close does nothing: a keySet writes nowhere.
 func (k *keySet) Close() error { return nil }
 
 // countContacts returns how many contacts the server holds, from the page block of a one-contact

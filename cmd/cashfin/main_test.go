@@ -115,12 +115,14 @@ type syncBuffer struct {
 	b  bytes.Buffer
 }
 
+// Write appends p, under the lock.
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.Write(p)
 }
 
+// Bytes returns a copy of what was written so far.
 func (s *syncBuffer) Bytes() []byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()

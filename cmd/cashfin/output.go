@@ -93,6 +93,7 @@ type jsonWriter struct {
 	n      int
 }
 
+// Write adds c: an indented object in single mode, else the next element of the array.
 func (j *jsonWriter) Write(c *cashfin.Contact) error {
 	if j.single {
 		b, err := json.MarshalIndent(c, "", "  ")
@@ -117,8 +118,10 @@ func (j *jsonWriter) Write(c *cashfin.Contact) error {
 	return err
 }
 
+// Flush writes out what is buffered.
 func (j *jsonWriter) Flush() error { return j.w.Flush() }
 
+// Close ends the JSON value ("null" or "[]" when nothing was written) and flushes.
 func (j *jsonWriter) Close() error {
 	switch {
 	case j.single && j.n == 0:
@@ -135,6 +138,7 @@ func (j *jsonWriter) Close() error {
 // jsonlWriter writes one JSON object per line.
 type jsonlWriter struct{ w *bufio.Writer }
 
+// Write adds c as one line of JSON.
 func (j *jsonlWriter) Write(c *cashfin.Contact) error {
 	b, err := json.Marshal(c)
 	if err != nil {
@@ -144,7 +148,10 @@ func (j *jsonlWriter) Write(c *cashfin.Contact) error {
 	return j.w.WriteByte('\n')
 }
 
+// Flush writes out what is buffered.
 func (j *jsonlWriter) Flush() error { return j.w.Flush() }
+
+// Close flushes: JSON lines need no ending.
 func (j *jsonlWriter) Close() error { return j.w.Flush() }
 
 // csvWriter writes RFC 4180 CSV with a header row of the API's field names.
@@ -157,6 +164,7 @@ type csvWriter struct {
 	row       []string
 }
 
+// header writes the header row, once.
 func (c *csvWriter) header() error {
 	if c.started {
 		return nil
@@ -169,6 +177,7 @@ func (c *csvWriter) header() error {
 	return c.cw.Write(names)
 }
 
+// Write adds ct as a row, after the header row if it is the first.
 func (c *csvWriter) Write(ct *cashfin.Contact) error {
 	if err := c.header(); err != nil {
 		return err
@@ -184,6 +193,7 @@ func (c *csvWriter) Write(ct *cashfin.Contact) error {
 	return c.cw.Write(c.row)
 }
 
+// Flush writes out what is buffered.
 func (c *csvWriter) Flush() error {
 	c.cw.Flush()
 	if err := c.cw.Error(); err != nil {
@@ -192,6 +202,8 @@ func (c *csvWriter) Flush() error {
 	return c.w.Flush()
 }
 
+// Close flushes, writing the header row if no contact was written, so an empty export is
+// still a CSV with its columns.
 func (c *csvWriter) Close() error {
 	if err := c.header(); err != nil {
 		return err
@@ -216,6 +228,7 @@ type tableWriter struct {
 	started bool
 }
 
+// header writes the column names, once.
 func (t *tableWriter) header() {
 	if t.started {
 		return
@@ -230,6 +243,7 @@ func (t *tableWriter) header() {
 	t.tw.Write([]byte{'\n'})
 }
 
+// Write adds c as a line of the table, after the column names if it is the first.
 func (t *tableWriter) Write(c *cashfin.Contact) error {
 	t.header()
 	for i, col := range t.columns {
@@ -253,6 +267,7 @@ func tableCell(v string) string {
 	return v
 }
 
+// Flush aligns and writes out the lines buffered so far.
 func (t *tableWriter) Flush() error {
 	if err := t.tw.Flush(); err != nil {
 		return err
@@ -260,6 +275,7 @@ func (t *tableWriter) Flush() error {
 	return t.w.Flush()
 }
 
+// Close flushes, writing the column names if no contact was written.
 func (t *tableWriter) Close() error {
 	t.header()
 	return t.Flush()
