@@ -38,20 +38,17 @@ type Failure struct {
 	RetryAfter time.Duration     // "retry_after" in seconds, if any
 }
 
-// body is the whole envelope with a typed data field. The failure fields are kept raw: they are
-// read only when success is false, and their shapes vary.
+// body is the whole envelope with a typed data field.
 type body[D any] struct {
-	Success    *bool           `json:"success"`
-	Data       D               `json:"data"`
-	Pagination *PageInfo       `json:"pagination"`
-	Meta       *PageInfo       `json:"meta"`
-	Error      json.RawMessage `json:"error"`
-	Errors     json.RawMessage `json:"errors"`
-	Message    json.RawMessage `json:"message"`
-	RetryAfter json.RawMessage `json:"retry_after"`
+	failureBody
+	Data       D         `json:"data"`
+	Pagination *PageInfo `json:"pagination"`
+	Meta       *PageInfo `json:"meta"`
 }
 
-// failureBody is the envelope without data, for bodies whose data does not fit the expected type.
+// failureBody is the envelope without data: what a failure says, and the whole of what is read
+// from a body whose data does not fit the expected type. The failure fields are kept raw: they
+// are read only when success is false, and their shapes vary.
 type failureBody struct {
 	Success    *bool           `json:"success"`
 	Error      json.RawMessage `json:"error"`
@@ -77,7 +74,7 @@ func Decode[D any](raw []byte, dst *D) (*PageInfo, *Failure, error) {
 		return nil, nil, notEnvelope(errors.New(`no boolean "success" field`))
 	}
 	if !*b.Success {
-		return nil, failure(b.Error, b.Errors, b.Message, b.RetryAfter), nil
+		return nil, b.failure(), nil
 	}
 	*dst = b.Data
 	if b.Pagination != nil {
@@ -93,7 +90,7 @@ func DecodeFailure(raw []byte) (f *Failure, ok bool) {
 	if err := json.Unmarshal(raw, &b); err != nil || b.Success == nil || *b.Success {
 		return nil, false
 	}
-	return failure(b.Error, b.Errors, b.Message, b.RetryAfter), true
+	return b.failure(), true
 }
 
 // DecodeError reads the failure fields of a non-2xx response's body: those of any JSON object, with
@@ -104,7 +101,7 @@ func DecodeError(raw []byte) (f *Failure, ok bool) {
 	if err := json.Unmarshal(raw, &b); err != nil || !bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) {
 		return nil, false
 	}
-	return failure(b.Error, b.Errors, b.Message, b.RetryAfter), true
+	return b.failure(), true
 }
 
 // RetryAfter reads the "retry_after" field (seconds) of a JSON body, whatever else it holds.
@@ -132,14 +129,14 @@ func (e *decodeError) Error() string        { return ErrNotEnvelope.Error() + ":
 func (e *decodeError) Is(target error) bool { return target == ErrNotEnvelope }
 func (e *decodeError) Unwrap() error        { return e.cause }
 
-func failure(errField, errorsField, message, retryAfter json.RawMessage) *Failure {
+func (b *failureBody) failure() *Failure {
 	f := &Failure{
-		Message:    text(errField),
-		Fields:     fields(errorsField),
-		RetryAfter: seconds(retryAfter),
+		Message:    text(b.Error),
+		Fields:     fields(b.Errors),
+		RetryAfter: seconds(b.RetryAfter),
 	}
 	if f.Message == "" {
-		f.Message = text(message)
+		f.Message = text(b.Message)
 	}
 	return f
 }
