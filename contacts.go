@@ -71,16 +71,13 @@ func (s *ContactsService) Create(ctx context.Context, params *ContactCreateParam
 	} else if len(key) > 255 || !printable(key) {
 		return nil, fmt.Errorf("%w: an idempotency key is 1 to 255 printable ASCII characters", ErrInvalidParams)
 	}
-	body, err := json.Marshal(contactCreateBody{
+	body, _ := json.Marshal(contactCreateBody{ // strings only: Marshal cannot fail
 		Name:        params.Name,
 		Email:       params.Email,
 		Phone:       params.Phone,
 		Position:    params.Position,
 		CompanyName: params.CompanyName,
 	})
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalidParams, err)
-	}
 	return fetch[Contact, contactJSON](ctx, s.client, &transport.Request{
 		Method:         http.MethodPost,
 		Path:           "/business/contact/create",
