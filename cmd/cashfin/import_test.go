@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -316,6 +317,59 @@ func TestImportProgressBar(t *testing.T) {
 	c.terminal = false
 	res = c.run("contacts", "import", writeFile(t, "c.csv", bigCSV(20)), "--rate", "0")
 	assert.NotContains(t, res.stderr, "\r", "no bar off a terminal")
+}
+
+// TestImportConcurrency: --concurrency N (default 4) creates are in flight at once, never more.
+// The first N creates are held until all N have arrived, so that the bound is reached whatever
+// the machine's speed, and 100ms more, for a create past the bound to show up if the CLI sends
+// one (a correct CLI cannot, so the wait cannot make the test flaky); the rest pass straight
+// through, and none may push the count past N either.
+func TestImportConcurrency(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want int
+	}{
+		{nil, 4},
+		{[]string{"--concurrency", "7"}, 7},
+	} {
+		srv := newServer(t)
+		var (
+			mu             sync.Mutex
+			inFlight, most int
+			full           = make(chan struct{})
+			fullOnce       sync.Once
+		)
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodPost {
+				srv.Handler().ServeHTTP(w, r)
+				return
+			}
+			mu.Lock()
+			inFlight++
+			most = max(most, inFlight)
+			if inFlight == tc.want {
+				fullOnce.Do(func() { time.AfterFunc(100*time.Millisecond, func() { close(full) }) })
+			}
+			mu.Unlock()
+			select {
+			case <-full:
+			case <-time.After(5 * time.Second): // fewer than want in flight: most tells
+			}
+			srv.Handler().ServeHTTP(w, r)
+			mu.Lock()
+			inFlight-- // before the handler returns, so before the client has its answer
+			mu.Unlock()
+		}))
+		c := newCLI(t, srv)
+		c.baseURL = ts.URL
+		res := c.run(append([]string{"contacts", "import", writeFile(t, "c.csv", bigCSV(30)), "--rate", "0"}, tc.args...)...)
+		ts.Close()
+		assert.Equal(t, exitOK, res.code, res.stderr)
+		assert.Len(t, srv.Contacts(), 30)
+		mu.Lock()
+		assert.Equal(t, tc.want, most, "creates in flight at once with %v", tc.args)
+		mu.Unlock()
+	}
 }
 
 // TestImportRate: --rate spaces the requests (default 5 a second, the smallest plan's limit).
