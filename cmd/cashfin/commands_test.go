@@ -171,3 +171,15 @@ func TestFlagsAfterArguments(t *testing.T) {
 	res = c.run("contacts", "import", "--dry-run", in, in)
 	assert.Equal(t, exitUsage, res.code)
 }
+
+// TestBaseURL: the base URL is --base-url, else CASHFIN_BASE_URL.
+func TestBaseURL(t *testing.T) {
+	srv := newServer(t)
+	c := newCLI(t, srv)
+	c.baseURL = "http://127.0.0.1:1" // CASHFIN_BASE_URL: nothing listens there
+	res := c.run("contacts", "list", "--base-url", srv.URL)
+	assert.Equal(t, exitOK, res.code, "--base-url wins over CASHFIN_BASE_URL: %s", res.stderr)
+	res = c.run("contacts", "list")
+	assert.Equal(t, exitFailure, res.code, "without --base-url, CASHFIN_BASE_URL is used")
+	assert.Contains(t, res.stderr, "127.0.0.1:1")
+}
