@@ -164,7 +164,10 @@ func TestRetryAfterHonoured(t *testing.T) {
 			return reply{status: 429, header: http.Header{"Retry-After": {"1"}}}
 		}, time.Second},
 		{"header HTTP date", func() reply {
-			at := time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat)
+			// Three seconds ahead, truncated to the second by the format: at least 2 s away when
+			// made, so the 900 ms asserted holds even if the client is descheduled for a second
+			// before it reads the answer, and at most the 3 s maximum wait, so it is honoured.
+			at := time.Now().Add(3 * time.Second).UTC().Format(http.TimeFormat)
 			return reply{status: 503, header: http.Header{"Retry-After": {at}}}
 		}, 900 * time.Millisecond},
 		{"body retry_after", func() reply {
