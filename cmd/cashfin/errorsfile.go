@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"io"
 	"strconv"
-	"strings"
 )
 
 // writeErrorsFile writes the rows that failed, in file order, as a CSV that imports again once
@@ -15,8 +14,7 @@ func writeErrorsFile(w io.Writer, header []string, rows []*importRow) error {
 	var keep []int
 	out := make([]string, 0, len(header)+2)
 	for i, h := range header {
-		h = strings.TrimPrefix(h, "\ufeff")
-		if k := strings.ToLower(strings.TrimSpace(h)); k == "line" || k == "error" {
+		if k := headerKey(h); k == "line" || k == "error" {
 			continue
 		}
 		keep = append(keep, i)

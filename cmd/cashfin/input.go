@@ -121,8 +121,7 @@ func readCSV(r io.Reader) (*importFile, error) {
 	seen := [5]bool{}
 	for i, h := range header {
 		columns[i] = -1
-		key := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		if f, ok := fieldIndex[key]; ok && !seen[f] {
+		if f, ok := fieldIndex[headerKey(h)]; ok && !seen[f] {
 			columns[i], seen[f] = f, true
 		}
 	}
@@ -157,10 +156,14 @@ func readCSV(r io.Reader) (*importFile, error) {
 	return file, nil
 }
 
-// indexOf is the index of the header column named name (case-insensitive, trimmed), or -1.
+// headerKey is a header cell as it is matched: trimmed and lower-cased. (skipBOM has removed
+// the byte-order mark before the first cell already.)
+func headerKey(h string) string { return strings.ToLower(strings.TrimSpace(h)) }
+
+// indexOf is the index of the header column named name (lower case), or -1.
 func indexOf(header []string, name string) int {
 	for i, h := range header {
-		if strings.EqualFold(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")), name) {
+		if headerKey(h) == name {
 			return i
 		}
 	}
