@@ -254,8 +254,11 @@ func TestExportInterrupted(t *testing.T) {
 	assert.Equal(t, "cashfin: interrupted\n", res.stderr)
 }
 
+// TestExportProgress: a bar on a terminal, never on standard output. The bar is drawn every
+// tick (1ms here); a latency of 10ms a page makes the export last 50ms at least, so that the
+// ticker gets its turn even on a loaded machine.
 func TestExportProgress(t *testing.T) {
-	srv := newServer(t, cashfintest.WithLatency(2*time.Millisecond))
+	srv := newServer(t, cashfintest.WithLatency(10*time.Millisecond))
 	seed(srv, 1000)
 	c := newCLI(t, srv)
 	c.terminal = true
