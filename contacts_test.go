@@ -439,5 +439,8 @@ func TestValidParamsAreSent(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.Contacts.List(ctx, &cashfin.ContactListParams{Page: 1, Limit: 1})
 	require.NoError(t, err)
-	assert.Equal(t, 2, rec.len())
+	reqs := rec.all()
+	require.Len(t, reqs, 2)
+	assert.Equal(t, "limit=100&page=1", reqs[0].Query, "the boundary values are sent as given")
+	assert.Equal(t, "limit=1&page=1", reqs[1].Query)
 }
