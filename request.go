@@ -37,20 +37,9 @@ func (c *Client) send(ctx context.Context, r *transport.Request) (*transport.Res
 // context's deadline would pass before the next attempt.
 func abandoned(resp *transport.Response, err *APIError) error {
 	if resp.Abandoned {
-		return &deadlineError{err}
+		return &transport.AbandonedError{Err: err}
 	}
 	return err
-}
-
-// deadlineError is an API failure after which no retry was made because the context's deadline
-// would pass first: errors.As finds the *APIError, and errors.Is matches context.DeadlineExceeded.
-type deadlineError struct{ *APIError }
-
-func (e *deadlineError) Error() string {
-	return e.APIError.Error() + " (no retry: the context deadline comes first)"
-}
-func (e *deadlineError) Unwrap() []error {
-	return []error{e.APIError, context.DeadlineExceeded}
 }
 
 // decode reads the envelope of a 2xx response into a W, and its page block, if any.

@@ -60,7 +60,7 @@ type Response struct {
 	Attempts   int           // how many attempts were made
 	RetryAfter time.Duration // from Retry-After or the body's retry_after; 0 when absent
 	// Abandoned is set when retries stopped because the context's deadline would pass before the
-	// next attempt could start.
+	// next attempt could start; wrap the error describing the response in an AbandonedError.
 	Abandoned bool
 }
 
@@ -197,7 +197,7 @@ func (t *Transport) Do(ctx context.Context, r *Request) (*Response, error) {
 		if !errors.As(err, &tl) {
 			err = t.redact.err(withoutURL(err, st.path))
 			if st.abandoned {
-				err = &abandonedError{err: err}
+				err = &AbandonedError{Err: err}
 			}
 			return nil, err
 		}
@@ -277,14 +277,18 @@ func (a *attempt) Value(key any) any {
 
 type attemptKey struct{}
 
-// abandonedError is a transport failure after which no retry was made because the context's
-// deadline would pass first. It matches context.DeadlineExceeded as well as its cause.
-type abandonedError struct{ err error }
+// AbandonedError is a failure after which no retry was made because the context's deadline would
+// pass before the next attempt could start: a transport error from Do, or (wrapped by the caller)
+// the error describing a Response with Abandoned set. It matches context.DeadlineExceeded as well
+// as Err.
+type AbandonedError struct{ Err error }
 
-func (e *abandonedError) Error() string {
-	return e.err.Error() + " (no retry: the context deadline comes first)"
+func (e *AbandonedError) Error() string {
+	return e.Err.Error() + " (no retry: the context deadline comes first)"
 }
-func (e *abandonedError) Unwrap() []error { return []error{e.err, context.DeadlineExceeded} }
+
+// Unwrap returns Err and context.DeadlineExceeded.
+func (e *AbandonedError) Unwrap() []error { return []error{e.Err, context.DeadlineExceeded} }
 
 // withoutURL returns err, when it is a *url.Error (net/http's wrapping of every transport failure),
 // with its URL cut down to path: the host and the query (a search term may be an email address)
