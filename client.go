@@ -43,8 +43,10 @@ const (
 
 // Environment variables read by NewClient.
 const (
+	// EnvClientSecret holds the client secret used when NewClient is given "".
 	EnvClientSecret = "CASHFIN_CLIENT_SECRET"
-	EnvBaseURL      = "CASHFIN_BASE_URL"
+	// EnvBaseURL holds the base URL used when WithBaseURL is not given.
+	EnvBaseURL = "CASHFIN_BASE_URL"
 )
 
 // Client is a Cashfin Business API client. It is safe for concurrent use by many goroutines;
