@@ -82,19 +82,16 @@ func NewClient(secret string, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 
-	rawBase, fromEnv := cfg.baseURL, false
-	if rawBase == "" {
-		rawBase, fromEnv = os.Getenv(EnvBaseURL), true
-	}
-	if rawBase == "" {
-		rawBase = DefaultBaseURL
-	}
-	base, err := parseBaseURL(rawBase)
-	if err != nil {
-		if fromEnv {
+	base := cfg.baseURL // parsed and checked by WithBaseURL
+	if base == "" {
+		raw := os.Getenv(EnvBaseURL)
+		if raw == "" {
+			raw = DefaultBaseURL
+		}
+		var err error
+		if base, err = parseBaseURL(raw); err != nil { // DefaultBaseURL parses: the variable is at fault
 			return nil, fmt.Errorf("%w (from %s)", err, EnvBaseURL)
 		}
-		return nil, err
 	}
 
 	// The per-attempt timeout: WithTimeout, else the caller's http.Client.Timeout, else the default.

@@ -15,7 +15,7 @@ type Option func(*config) error
 
 // config is everything NewClient resolves before building a Client.
 type config struct {
-	baseURL    string // "" means CASHFIN_BASE_URL, else DefaultBaseURL
+	baseURL    string // parsed; "" means CASHFIN_BASE_URL, else DefaultBaseURL
 	httpClient *http.Client
 	maxRetries int
 	waitMin    time.Duration
@@ -47,10 +47,11 @@ func defaultConfig() config {
 // Without it, the client uses CASHFIN_BASE_URL if set, else DefaultBaseURL.
 func WithBaseURL(rawURL string) Option {
 	return func(c *config) error {
-		if _, err := parseBaseURL(rawURL); err != nil {
+		base, err := parseBaseURL(rawURL)
+		if err != nil {
 			return err
 		}
-		c.baseURL = rawURL
+		c.baseURL = base
 		return nil
 	}
 }
