@@ -27,8 +27,7 @@ func (c *Client) send(ctx context.Context, r *transport.Request) (*transport.Res
 	case resp.TooLarge:
 		return nil, tooLargeError(resp)
 	case resp.StatusCode < 200 || resp.StatusCode >= 300:
-		f, _ := envelope.DecodeError(resp.Body)
-		return nil, abandoned(resp, failureError(resp, f))
+		return nil, abandoned(resp, failureError(resp, envelope.DecodeError(resp.Body)))
 	}
 	return resp, nil
 }

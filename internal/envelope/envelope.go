@@ -65,7 +65,7 @@ func Decode[D any](raw []byte, dst *D) (*PageInfo, *Failure, error) {
 	var b body[D]
 	if err := json.Unmarshal(raw, &b); err != nil {
 		// The data may not fit D in a failure envelope ("data": "" or a string): try without it.
-		if f, ok := DecodeFailure(raw); ok {
+		if f := decodeFailure(raw); f != nil {
 			return nil, f, nil
 		}
 		return nil, nil, notEnvelope(err)
@@ -83,40 +83,40 @@ func Decode[D any](raw []byte, dst *D) (*PageInfo, *Failure, error) {
 	return b.Meta, nil, nil
 }
 
-// DecodeFailure reads the failure fields of raw. ok is false when raw is not an envelope with
-// success:false (a gateway's HTML page, say).
-func DecodeFailure(raw []byte) (f *Failure, ok bool) {
+// decodeFailure reads the failure fields of raw, or returns nil when raw is not an envelope with
+// success:false.
+func decodeFailure(raw []byte) *Failure {
 	var b failureBody
 	if err := json.Unmarshal(raw, &b); err != nil || b.Success == nil || *b.Success {
-		return nil, false
+		return nil
 	}
-	return b.failure(), true
+	return b.failure()
 }
 
 // DecodeError reads the failure fields of a non-2xx response's body: those of any JSON object, with
 // or without "success", since a gateway or proxy in front of the API may answer {"message": "..."}.
-// ok is false when raw is not a JSON object (a gateway's HTML page, say).
-func DecodeError(raw []byte) (f *Failure, ok bool) {
+// It returns nil when raw is not a JSON object (a gateway's HTML page, say).
+func DecodeError(raw []byte) *Failure {
 	var b failureBody
 	if err := json.Unmarshal(raw, &b); err != nil || !bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) {
-		return nil, false
+		return nil
 	}
-	return b.failure(), true
+	return b.failure()
 }
 
-// RetryAfter reads the "retry_after" field (seconds) of a JSON body, whatever else it holds.
-func RetryAfter(raw []byte) (time.Duration, bool) {
+// RetryAfter reads the "retry_after" field (seconds) of a JSON body, whatever else it holds; 0
+// when there is none, or it is not a positive number.
+func RetryAfter(raw []byte) time.Duration {
 	if !bytes.Contains(raw, []byte(`"retry_after"`)) {
-		return 0, false
+		return 0
 	}
 	var b struct {
 		RetryAfter json.RawMessage `json:"retry_after"`
 	}
 	if json.Unmarshal(raw, &b) != nil {
-		return 0, false
+		return 0
 	}
-	d := seconds(b.RetryAfter)
-	return d, d > 0
+	return seconds(b.RetryAfter)
 }
 
 func notEnvelope(cause error) error {

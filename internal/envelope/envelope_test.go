@@ -114,12 +114,12 @@ func TestDecodeFailureEnvelope(t *testing.T) {
 			require.NotNil(t, f)
 			assert.Equal(t, tc.want, *f, "decoding into a list")
 
-			f, ok := DecodeFailure([]byte(tc.raw))
-			require.True(t, ok)
+			f = decodeFailure([]byte(tc.raw))
+			require.NotNil(t, f)
 			assert.Equal(t, tc.want, *f)
 
-			f, ok = DecodeError([]byte(tc.raw))
-			require.True(t, ok)
+			f = DecodeError([]byte(tc.raw))
+			require.NotNil(t, f)
 			assert.Equal(t, tc.want, *f)
 		})
 	}
@@ -162,9 +162,7 @@ func TestDecodeFailureRejects(t *testing.T) {
 	t.Parallel()
 	for _, raw := range []string{``, `<html>`, `null`, `[]`, `{}`, `{"success":true,"error":"x"}`,
 		`{"success":"false","error":"x"}`, `{"error":"x"}`} {
-		f, ok := DecodeFailure([]byte(raw))
-		assert.False(t, ok, raw)
-		assert.Nil(t, f, raw)
+		assert.Nil(t, decodeFailure([]byte(raw)), raw)
 	}
 }
 
@@ -178,37 +176,29 @@ func TestDecodeError(t *testing.T) {
 		`{}`:                                 {},
 		` {"success":true,"error":"odd"}`:    {Message: "odd"},
 	} {
-		f, ok := DecodeError([]byte(raw))
-		require.True(t, ok, raw)
+		f := DecodeError([]byte(raw))
+		require.NotNil(t, f, raw)
 		assert.Equal(t, want, *f, raw)
 	}
 	for _, raw := range []string{``, `<html>{"error":"x"}</html>`, `null`, `["x"]`, `"x"`, `12`, `{"error":`} {
-		f, ok := DecodeError([]byte(raw))
-		assert.False(t, ok, raw)
-		assert.Nil(t, f, raw)
+		assert.Nil(t, DecodeError([]byte(raw)), raw)
 	}
 }
 
 func TestRetryAfterField(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		raw  string
-		want time.Duration
-		ok   bool
-	}{
-		{`{"success":false,"retry_after":30}`, 30 * time.Second, true},
-		{`{"retry_after":"2.5"}`, 2500 * time.Millisecond, true},
-		{`{"retry_after":0}`, 0, false},
-		{`{"retry_after":null}`, 0, false},
-		{`{"retry_after":-4}`, 0, false},
-		{`{"success":false}`, 0, false},
-		{`<html>"retry_after"</html>`, 0, false},
-		{``, 0, false},
-		{`[{"retry_after":3}]`, 0, false},
+	for raw, want := range map[string]time.Duration{
+		`{"success":false,"retry_after":30}`: 30 * time.Second,
+		`{"retry_after":"2.5"}`:              2500 * time.Millisecond,
+		`{"retry_after":0}`:                  0,
+		`{"retry_after":null}`:               0,
+		`{"retry_after":-4}`:                 0,
+		`{"success":false}`:                  0,
+		`<html>"retry_after"</html>`:         0,
+		``:                                   0,
+		`[{"retry_after":3}]`:                0,
 	} {
-		d, ok := RetryAfter([]byte(tc.raw))
-		assert.Equal(t, tc.want, d, tc.raw)
-		assert.Equal(t, tc.ok, ok, tc.raw)
+		assert.Equal(t, want, RetryAfter([]byte(raw)), raw)
 	}
 }
 

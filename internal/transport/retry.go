@@ -143,8 +143,7 @@ func retryAfter(h http.Header, body []byte, now time.Time) time.Duration {
 			return 0
 		}
 	}
-	d, _ := envelope.RetryAfter(body)
-	return d
+	return envelope.RetryAfter(body)
 }
 
 // log writes one Debug record for the attempt just made. It never records headers, the query or
