@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -201,19 +202,10 @@ func (a *app) parse(fs *flag.FlagSet, c *commonFlags, args []string) ([]string, 
 		positional = append(positional, rest[0])
 		args = rest[1:]
 	}
-	if c != nil && c.format != "" && !contains(formats, c.format) {
+	if c != nil && c.format != "" && !slices.Contains(formats, c.format) {
 		return nil, usagef("%s: unknown format %q: want table, json, jsonl or csv", strings.TrimPrefix(fs.Name(), "cashfin "), c.format)
 	}
 	return positional, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // client builds the API client: the secret from CASHFIN_CLIENT_SECRET, the base URL from

@@ -27,7 +27,7 @@ func (a *app) list(ctx context.Context, args []string) error {
 		return usagef("contacts list: unexpected argument %q", rest[0])
 	case p.Page < 1:
 		return usagef("contacts list: --page %d: want 1 or more", p.Page)
-	case p.Limit < 0 || p.Limit > 100 || (p.Limit == 0 && isSet(fs.Visit, "limit")):
+	case p.Limit < 0 || p.Limit > 100 || (p.Limit == 0 && isSet(fs, "limit")):
 		return usagef("contacts list: --limit %d: want 1 to 100", p.Limit)
 	}
 	client, err := a.client(common, 0)
@@ -71,9 +71,9 @@ func (a *app) list(ctx context.Context, args []string) error {
 	return w.Close()
 }
 
-// isSet reports whether the flag name was given on the command line; visit is FlagSet.Visit.
-func isSet(visit func(func(*flag.Flag)), name string) bool {
+// isSet reports whether the flag name was given on the command line.
+func isSet(fs *flag.FlagSet, name string) bool {
 	set := false
-	visit(func(f *flag.Flag) { set = set || f.Name == name })
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
 	return set
 }
