@@ -32,11 +32,11 @@ func (c *Client) send(ctx context.Context, r *transport.Request) (*transport.Res
 	return resp, nil
 }
 
-// abandoned marks err as matching context.DeadlineExceeded too when retries stopped because the
-// context's deadline would pass before the next attempt.
+// abandoned marks err as matching the context's error too (context.DeadlineExceeded or
+// context.Canceled) when a retry was due but the context ended, or its deadline would pass first.
 func abandoned(resp *transport.Response, err *APIError) error {
-	if resp.Abandoned {
-		return &transport.AbandonedError{Err: err}
+	if resp.Abandoned != nil {
+		return &transport.AbandonedError{Err: err, Reason: resp.Abandoned}
 	}
 	return err
 }

@@ -325,6 +325,11 @@ func TestCancelledContextNotRetried(t *testing.T) {
 			_, err := c.Contacts.Get(ctx, testID)
 			require.Error(t, err)
 			assert.EqualValues(t, 1, calls.Load())
+			// The cancel came before the retry decision: whether the attempt's answer or the
+			// cancellation reached the client first (httpmock races the two), the call says it
+			// was cancelled.
+			assert.ErrorIs(t, err, context.Canceled)
+			assert.True(t, strings.HasPrefix(err.Error(), "cashfin: "), err.Error())
 			cancel()
 		}
 	})

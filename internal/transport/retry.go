@@ -31,17 +31,22 @@ type policy struct {
 //     408, 429, 500, 502, 503 and 504, at most maxRetries times;
 //   - waits an exponential backoff with jitter, or the server's Retry-After when that is within
 //     waitMax, and gives up at once (handing back the response) when Retry-After is longer;
-//   - gives up at once when the context's deadline would pass before the next attempt starts;
+//   - gives up at once, recording why in st.abandoned, when a retry is due but the context has
+//     ended or its deadline would pass before the next attempt starts;
 //   - logs one Debug record per attempt.
 func (p *policy) check(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	st, _ := ctx.Value(attemptKey{}).(*attempt)
 	if st == nil { // not a call made by Transport.Do
 		return false, nil
 	}
-	retry, wait := p.decide(ctx, st.n, resp, err)
+	retry, wait := p.decide(st.n, resp, err)
 	if retry {
-		if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= wait {
-			retry, st.abandoned = false, true
+		dl, ok := ctx.Deadline()
+		switch {
+		case ctx.Err() != nil: // ended after the attempt's answer came back
+			retry, st.abandoned = false, ctx.Err()
+		case ok && time.Until(dl) <= wait:
+			retry, st.abandoned = false, context.DeadlineExceeded
 		}
 	}
 	p.log(ctx, st, resp, err, retry, wait)
@@ -58,9 +63,10 @@ func (p *policy) check(ctx context.Context, resp *http.Response, err error) (boo
 	}
 }
 
-// decide says whether attempt n (1-based) should be retried, and after how long.
-func (p *policy) decide(ctx context.Context, n int, resp *http.Response, err error) (bool, time.Duration) {
-	if ctx.Err() != nil || n > p.maxRetries {
+// decide says whether attempt n (1-based) should be retried, and after how long, whatever the
+// context (check looks at that).
+func (p *policy) decide(n int, resp *http.Response, err error) (bool, time.Duration) {
+	if n > p.maxRetries {
 		return false, 0
 	}
 	if err != nil {
@@ -98,8 +104,8 @@ func (p *policy) backoff(n int) time.Duration {
 }
 
 // retryableError says whether a transport error may go away on another attempt. (The caller's own
-// context ending is handled before this: decide never retries once ctx.Err() is set, while a
-// per-attempt timeout, which leaves ctx alone, is retried.)
+// context ending is handled by check: it never retries once ctx.Err() is set, while a per-attempt
+// timeout, which leaves ctx alone, is retried.)
 func retryableError(err error) bool {
 	var (
 		tooLarge   *tooLargeError
@@ -170,8 +176,8 @@ func (p *policy) log(ctx context.Context, st *attempt, resp *http.Response, err 
 	}
 	if retry {
 		attrs = append(attrs, slog.Duration("retry_in", wait))
-	} else if st.abandoned {
-		attrs = append(attrs, slog.String("retry", "abandoned: context deadline comes first"))
+	} else if st.abandoned != nil {
+		attrs = append(attrs, slog.String("retry", "abandoned: "+abandonReason(st.abandoned)))
 	}
 	p.logger.LogAttrs(ctx, slog.LevelDebug, "cashfin: http attempt", attrs...)
 }

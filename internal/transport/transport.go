@@ -59,9 +59,11 @@ type Response struct {
 	Path       string        // the request URL's path, base-URL prefix included
 	Attempts   int           // how many attempts were made
 	RetryAfter time.Duration // from Retry-After or the body's retry_after; 0 when absent
-	// Abandoned is set when retries stopped because the context's deadline would pass before the
-	// next attempt could start; wrap the error describing the response in an AbandonedError.
-	Abandoned bool
+	// Abandoned is why a retry that was due was not made: context.DeadlineExceeded when the
+	// context's deadline would pass before the next attempt could start (or has passed), or the
+	// context's error when it ended first. nil otherwise. Wrap the error describing the response
+	// in an AbandonedError with it.
+	Abandoned error
 }
 
 // Transport runs requests. It is safe for concurrent use.
@@ -196,8 +198,8 @@ func (t *Transport) Do(ctx context.Context, r *Request) (*Response, error) {
 		var tl *tooLargeError
 		if !errors.As(err, &tl) {
 			err = t.redact.err(withoutURL(err, st.path))
-			if st.abandoned {
-				err = &AbandonedError{Err: err}
+			if st.abandoned != nil {
+				err = &AbandonedError{Err: err, Reason: st.abandoned}
 			}
 			return nil, err
 		}
@@ -264,7 +266,7 @@ type attempt struct {
 	method, path string
 	n            int // the current attempt, 1-based
 	start        time.Time
-	abandoned    bool
+	abandoned    error // why a due retry was not made; see Response.Abandoned
 }
 
 // Value returns the attempt itself for attemptKey{}, and asks the caller's context otherwise.
@@ -277,18 +279,29 @@ func (a *attempt) Value(key any) any {
 
 type attemptKey struct{}
 
-// AbandonedError is a failure after which no retry was made because the context's deadline would
-// pass before the next attempt could start: a transport error from Do, or (wrapped by the caller)
-// the error describing a Response with Abandoned set. It matches context.DeadlineExceeded as well
-// as Err.
-type AbandonedError struct{ Err error }
-
-func (e *AbandonedError) Error() string {
-	return e.Err.Error() + " (no retry: the context deadline comes first)"
+// AbandonedError is a failure after which a retry was due but not made because the context ended,
+// or its deadline would pass before the next attempt could start: a transport error from Do, or
+// (wrapped by the caller) the error describing a Response with Abandoned set. It matches Err and
+// Reason (context.DeadlineExceeded or context.Canceled), so a caller who cancels sees
+// context.Canceled whether the cancel came during an attempt or between two.
+type AbandonedError struct {
+	Err    error
+	Reason error
 }
 
-// Unwrap returns Err and context.DeadlineExceeded.
-func (e *AbandonedError) Unwrap() []error { return []error{e.Err, context.DeadlineExceeded} }
+func (e *AbandonedError) Error() string {
+	return e.Err.Error() + " (no retry: " + abandonReason(e.Reason) + ")"
+}
+
+// Unwrap returns Err and Reason.
+func (e *AbandonedError) Unwrap() []error { return []error{e.Err, e.Reason} }
+
+func abandonReason(reason error) string {
+	if errors.Is(reason, context.DeadlineExceeded) {
+		return "the context deadline comes first"
+	}
+	return "the context has ended: " + reason.Error()
+}
 
 // withoutURL returns err, when it is a *url.Error (net/http's wrapping of every transport failure),
 // with its URL cut down to path: the host and the query (a search term may be an email address)

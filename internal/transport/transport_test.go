@@ -133,7 +133,6 @@ func TestRetryableError(t *testing.T) {
 func TestDecide(t *testing.T) {
 	t.Parallel()
 	p := &policy{maxRetries: 2, waitMin: time.Millisecond, waitMax: 10 * time.Millisecond}
-	ctx := context.Background()
 	resp := func(status int, h http.Header) *http.Response {
 		if h == nil {
 			h = http.Header{}
@@ -145,7 +144,7 @@ func TestDecide(t *testing.T) {
 		409: false, 410: false, 422: false, 501: false, 505: false,
 		408: true, 429: true, 500: true, 502: true, 503: true, 504: true,
 	} {
-		retry, wait := p.decide(ctx, 1, resp(status, nil), nil)
+		retry, wait := p.decide(1, resp(status, nil), nil)
 		assert.Equal(t, want, retry, "status %d", status)
 		if want {
 			assert.GreaterOrEqual(t, wait, p.waitMin)
@@ -153,28 +152,55 @@ func TestDecide(t *testing.T) {
 		}
 	}
 
-	retry, _ := p.decide(ctx, 3, resp(503, nil), nil)
+	retry, _ := p.decide(3, resp(503, nil), nil)
 	assert.False(t, retry, "past maxRetries")
-	retry, _ = p.decide(ctx, 2, resp(503, nil), nil)
+	retry, _ = p.decide(2, resp(503, nil), nil)
 	assert.True(t, retry, "the last retry")
 
-	retry, wait := p.decide(ctx, 1, resp(429, http.Header{"Retry-After": {"1"}}), nil)
+	retry, wait := p.decide(1, resp(429, http.Header{"Retry-After": {"1"}}), nil)
 	assert.False(t, retry, "Retry-After over the maximum wait")
 	assert.Equal(t, time.Second, wait)
 
 	long := &policy{maxRetries: 2, waitMin: time.Millisecond, waitMax: time.Minute}
-	retry, wait = long.decide(ctx, 1, resp(429, http.Header{"Retry-After": {"2"}}), nil)
+	retry, wait = long.decide(1, resp(429, http.Header{"Retry-After": {"2"}}), nil)
 	assert.True(t, retry)
 	assert.Equal(t, 2*time.Second, wait, "Retry-After replaces the backoff")
 
-	cancelled, cancel := context.WithCancel(ctx)
-	cancel()
-	retry, _ = p.decide(cancelled, 1, resp(503, nil), nil)
-	assert.False(t, retry, "a cancelled context")
-	retry, _ = p.decide(cancelled, 1, nil, syscall.ECONNRESET)
-	assert.False(t, retry, "a cancelled context")
-	retry, _ = p.decide(ctx, 1, nil, syscall.ECONNRESET)
+	retry, _ = p.decide(1, nil, syscall.ECONNRESET)
 	assert.True(t, retry)
+	retry, _ = p.decide(1, nil, context.Canceled)
+	assert.False(t, retry, "a cancelled attempt")
+}
+
+func TestCheckStopsWhenTheContextHasEnded(t *testing.T) {
+	t.Parallel()
+	p := &policy{maxRetries: 2, waitMin: time.Millisecond, waitMax: 10 * time.Millisecond}
+	resp := func(status int) *http.Response {
+		return &http.Response{StatusCode: status, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(""))}
+	}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	expired, cancel2 := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel2()
+	for _, tc := range []struct {
+		name   string
+		ctx    context.Context
+		resp   *http.Response
+		err    error
+		reason error // nil: no retry was due
+	}{
+		{"cancelled after a 503", cancelled, resp(503), nil, context.Canceled},
+		{"cancelled after a connection reset", cancelled, nil, syscall.ECONNRESET, context.Canceled},
+		{"deadline passed after a 503", expired, resp(503), nil, context.DeadlineExceeded},
+		{"cancelled after a 404: no retry was due", cancelled, resp(404), nil, nil},
+		{"the attempt itself was cancelled", cancelled, nil, context.Canceled, nil},
+	} {
+		st := &attempt{Context: tc.ctx, n: 1}
+		retry, err := p.check(st, tc.resp, tc.err)
+		assert.False(t, retry, tc.name)
+		assert.NoError(t, err, tc.name)
+		assert.Equal(t, tc.reason, st.abandoned, tc.name)
+	}
 }
 
 func TestCheckOutsideDo(t *testing.T) {
@@ -304,7 +330,7 @@ func TestDoRequestAndResponse(t *testing.T) {
 	assert.Equal(t, http.MethodPost, resp.Method)
 	assert.Equal(t, "/v1/business/contact/create", resp.Path)
 	assert.Equal(t, 2, resp.Attempts)
-	assert.False(t, resp.Abandoned)
+	assert.Nil(t, resp.Abandoned)
 	assert.Zero(t, resp.RetryAfter)
 
 	require.Len(t, *seen, 2)
@@ -355,7 +381,7 @@ func TestDoAbandonedBeforeDeadline(t *testing.T) {
 	defer cancel()
 	resp, err := tr.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"})
 	require.NoError(t, err)
-	assert.True(t, resp.Abandoned)
+	assert.Equal(t, context.DeadlineExceeded, resp.Abandoned)
 	assert.Len(t, *seen, 1)
 
 	tr, _ = newTestTransport(t, Config{Secret: "cs_x", MaxRetries: 3, RetryWaitMin: time.Hour, RetryWaitMax: time.Hour}, "",
