@@ -55,7 +55,7 @@ type Client struct {
 	// Contacts is the people directory of your business.
 	Contacts *ContactsService
 
-	t *transport.Transport // behind a pointer, and Format prints neither: it holds the secret
+	t *transport.Transport // holds the secret: Format never prints it
 }
 
 // NewClient returns a client authenticated by secret, the "cs_..." client secret of your
