@@ -119,11 +119,10 @@ func work(d time.Duration) {
 // TestReadAheadOverlapsCallerWork walks 20 pages whose fetch takes as long as the caller's work
 // on each: a plain List loop takes about 20 x (fetch + work), ListPages and ListAll about
 // fetch + 20 x work, since page k+1 is fetched while the caller works on page k. The walk must
-// take at most 0.75 of the plain loop's time: 0.525 is the ideal, and without read-ahead the ratio
-// is about 1 every time, so the bound still tells the two apart while leaving room for the per-page
-// overhead of a loaded 2-core CI machine under -race (with o ms of overhead per fetch the ratio is
-// about (20+o)/(40+o): 0.6 is crossed at o = 10 ms, 0.75 only at o = 40 ms). The best of three
-// tries is kept, as timing on a shared machine is noisy.
+// take at most 0.6 of the plain loop's time, the performance issue's target: 0.525 is the ideal,
+// and without read-ahead the ratio is about 1 every time. Load on a shared machine only ever adds
+// time, and adds it to both loops (with o ms of overhead per fetch the ratio is about
+// (20+o)/(40+o)), so the test measures up to five times and passes on the first try within bound.
 func TestReadAheadOverlapsCallerWork(t *testing.T) {
 	const (
 		pages   = 20
@@ -186,14 +185,14 @@ func TestReadAheadOverlapsCallerWork(t *testing.T) {
 
 	for _, name := range []string{"ListPages", "ListAll"} {
 		best := math.Inf(1)
-		for try := 0; try < 3 && best > 0.75; try++ {
+		for try := 0; try < 5 && best > 0.6; try++ {
 			base := timed(plain)
 			ahead := timed(walks[name])
 			ratio := float64(ahead) / float64(base)
 			t.Logf("%s: %v, plain List loop: %v, ratio %.3f", name, ahead.Round(time.Millisecond), base.Round(time.Millisecond), ratio)
 			best = min(best, ratio)
 		}
-		assert.LessOrEqual(t, best, 0.75, "%s does not overlap the fetch of the next page with the caller's work", name)
+		assert.LessOrEqual(t, best, 0.6, "%s does not overlap the fetch of the next page with the caller's work", name)
 	}
 }
 
