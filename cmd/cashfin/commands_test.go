@@ -132,6 +132,8 @@ func TestExitCodes(t *testing.T) {
 			"cashfin: GET /business/contact/list: 401 Unauthorized: Unauthorized access!"},
 		{"server error", func(c *cli) { srv.FailNext(3, http.StatusServiceUnavailable) }, []string{"contacts", "list"}, exitFailure,
 			"cashfin: GET /business/contact/list: 503 Service Unavailable"},
+		{"wrong secret, list all", func(c *cli) { c.secret = "cs_live_wrong_and_secret" }, []string{"contacts", "list", "--all"}, exitFailure,
+			"cashfin: GET /business/contact/list: 401 Unauthorized: Unauthorized access!"},
 		{"network failure", func(c *cli) { c.baseURL = "http://127.0.0.1:1" }, []string{"contacts", "export"}, exitFailure,
 			"cashfin: GET /business/contact/list: "},
 		{"wrong secret, import", func(c *cli) { c.secret = "cs_live_wrong_and_secret" }, []string{"contacts", "import", good}, exitFailure,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"iter"
 
 	"github.com/cashfin-go/cashfin"
 )
@@ -34,29 +35,17 @@ func (a *app) list(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	w := newContactWriter(a.stdout, common.format, writerOptions{})
+	pages := client.Contacts.ListPages(ctx, &p)
 	if !all {
-		page, err := client.Contacts.List(ctx, &p)
-		if err != nil {
-			return err
-		}
-		for i := range page.Data {
-			if err := w.Write(&page.Data[i]); err != nil {
-				return err
-			}
-		}
-		if err := w.Close(); err != nil {
-			return err
-		}
-		if pg := page.Pagination; common.format == "table" && pg.Pages > 1 {
-			fmt.Fprintf(a.stderr, "page %d of %d (%d contacts): --page N for another, --all for every page\n",
-				pg.Page, pg.Pages, pg.Total)
-		}
-		return nil
+		pages = onePage(client.Contacts.List(ctx, &p))
 	}
-	for page, err := range client.Contacts.ListPages(ctx, &p) {
+	w := newContactWriter(a.stdout, common.format, writerOptions{})
+	var last *cashfin.Page[cashfin.Contact]
+	for page, err := range pages {
 		if err != nil {
-			w.Close()
+			if last != nil { // end what was streamed (a JSON array, say); print nothing otherwise
+				w.Close()
+			}
 			return err
 		}
 		for i := range page.Data {
@@ -67,8 +56,21 @@ func (a *app) list(ctx context.Context, args []string) error {
 		if err := w.Flush(); err != nil {
 			return err
 		}
+		last = page
 	}
-	return w.Close()
+	if err := w.Close(); err != nil {
+		return err
+	}
+	if pg := last.Pagination; !all && common.format == "table" && pg.Pages > 1 {
+		fmt.Fprintf(a.stderr, "page %d of %d (%d contacts): --page N for another, --all for every page\n",
+			pg.Page, pg.Pages, pg.Total)
+	}
+	return nil
+}
+
+// onePage is the result of a single List as a sequence of pages, so one loop prints both list forms.
+func onePage(p *cashfin.Page[cashfin.Contact], err error) iter.Seq2[*cashfin.Page[cashfin.Contact], error] {
+	return func(yield func(*cashfin.Page[cashfin.Contact], error) bool) { yield(p, err) }
 }
 
 // isSet reports whether the flag name was given on the command line.
