@@ -210,6 +210,31 @@ func TestSecretNeverLeaks(t *testing.T) {
 		assert.NotContains(t, e.logs.String(), canarySecret)
 	})
 
+	t.Run("a 2xx echoing the secret back", func(t *testing.T) {
+		t.Parallel()
+		for _, fc := range []struct {
+			name, contentType, body string
+			kind                    error
+		}{
+			{"success:false quoting it", "application/json", `{"success":false,"error":"key %s is over its quota"}`, cashfin.ErrBadRequest},
+			{"not an envelope, quoting it", "text/html", `<p>Welcome, %s</p>`, cashfin.ErrUnexpectedResponse},
+		} {
+			res, e, err := runFault(t, faultCase{
+				name: fc.name,
+				respond: func(_ *faultEnv, c *faultConn) {
+					c.reply(http.StatusOK, fc.contentType, fmt.Sprintf(fc.body, c.req.Header.Get("Authorization")))
+				},
+				attempts: 1, maxTime: 2 * time.Second,
+				check: func(t *testing.T, _ *faultEnv, _ *cashfin.Contact, err error) {
+					apiErr := wantAPIError(t, err, http.StatusOK, fc.kind)
+					assert.Contains(t, string(apiErr.Body), "[redacted]", "the body is kept, without the secret")
+				},
+			}, canarySecret)
+			assertSweep(t, canarySecret, res.name, err)
+			assert.NotContains(t, e.logs.String(), canarySecret)
+		}
+	})
+
 	t.Run("a malformed answer quoting the secret", func(t *testing.T) {
 		t.Parallel()
 		_, e, err := runFault(t, faultCase{
