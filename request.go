@@ -45,13 +45,17 @@ func abandoned(resp *transport.Response, err *APIError) error {
 func decode[W any](resp *transport.Response) (W, *envelope.PageInfo, error) {
 	var w W
 	info, f, err := envelope.Decode(resp.Body, &w)
-	switch {
-	case err != nil:
-		return w, nil, unexpectedError(resp, err)
-	case f != nil:
-		return w, nil, failureError(resp, f)
+	if err == nil && f == nil {
+		return w, info, nil
 	}
-	return w, info, nil
+	// The 2xx is a failure after all: describe it from its body without the secret, in case the
+	// server echoed it (the transport cleans only what fails by its status).
+	clean := resp.Redacted()
+	if err != nil {
+		return w, nil, unexpectedError(clean, err) // json's messages quote no more than a byte
+	}
+	_, f, _ = envelope.Decode(clean.Body, new(W))
+	return w, nil, failureError(clean, f)
 }
 
 // fetch runs r and decodes the envelope's data, a single resource.

@@ -64,6 +64,24 @@ type Response struct {
 	// context's error when it ended first. nil otherwise. Wrap the error describing the response
 	// in an AbandonedError with it.
 	Abandoned error
+
+	redact *redactor // the transport's, for Redacted
+}
+
+// Failed reports whether the response is a failure by its status or size alone. Do has already
+// taken the secret out of such a response; a 2xx that turns out to be a failure (success:false, or
+// not an envelope) must go through Redacted before it becomes an error.
+func (r *Response) Failed() bool {
+	return r.TooLarge || r.StatusCode < 200 || r.StatusCode >= 300
+}
+
+// Redacted returns a copy of r without the secret in its header and body, where a server may have
+// echoed it. Only responses that become errors need it: a success's body is the caller's data, and
+// scanning every one would cost the hot path (7 µs on a page of 100 contacts) for nothing.
+func (r *Response) Redacted() *Response {
+	c := *r
+	c.Header, c.Body = r.redact.header(r.Header), r.redact.bytes(r.Body)
+	return &c
 }
 
 // Transport runs requests. It is safe for concurrent use.
@@ -207,8 +225,10 @@ func (t *Transport) Do(ctx context.Context, r *Request) (*Response, error) {
 	} else {
 		out.StatusCode, out.Header, out.Body = resp.StatusCode, resp.Header, bodyBytes(resp)
 	}
-	out.Attempts, out.Abandoned = st.n, st.abandoned
-	out.Header, out.Body = t.redact.header(out.Header), t.redact.bytes(out.Body)
+	out.Attempts, out.Abandoned, out.redact = st.n, st.abandoned, &t.redact
+	if out.Failed() {
+		out = out.Redacted()
+	}
 	if out.StatusCode >= 300 {
 		out.RetryAfter = retryAfter(out.Header, out.Body, time.Now())
 	}

@@ -526,6 +526,29 @@ func TestDoRedactsTheSecret(t *testing.T) {
 	assert.NotContains(t, out, secret)
 }
 
+// TestDoLeavesSuccessesToTheCaller: Do scans only what fails by its status for the secret; a 2xx
+// is the caller's to clean with Redacted, when it turns it into an error, so the hot path is spared
+// the scan.
+func TestDoLeavesSuccessesToTheCaller(t *testing.T) {
+	t.Parallel()
+	const secret = "cs_live_ECHOED42"
+	echo := func(r *http.Request) (*http.Response, error) {
+		resp := httpmock.NewStringResponse(200, `{"success":false,"error":"key `+r.Header.Get("Authorization")+`"}`)
+		resp.Header.Set("X-Request-Id", "rid-"+r.Header.Get("Authorization"))
+		return resp, nil
+	}
+	tr, _ := newTestTransport(t, Config{Secret: secret}, "", echo)
+	resp, err := tr.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"})
+	require.NoError(t, err)
+	require.False(t, resp.Failed())
+	assert.Contains(t, string(resp.Body), secret, "a 2xx is handed back as received")
+
+	clean := resp.Redacted()
+	assert.Equal(t, `{"success":false,"error":"key [redacted]"}`, string(clean.Body))
+	assert.Equal(t, "rid-[redacted]", clean.Header.Get("X-Request-Id"))
+	assert.Contains(t, string(resp.Body), secret, "Redacted returns a copy")
+}
+
 func TestDoTooLargeIsAResponse(t *testing.T) {
 	t.Parallel()
 	const secret = "cs_live_ECHOED42"
