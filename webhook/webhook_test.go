@@ -23,6 +23,10 @@ func TestSign(t *testing.T) {
 	// RFC 4231, test case 2: an HMAC-SHA256 vector from outside this package.
 	assert.Equal(t, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
 		webhook.Sign([]byte("what do ya want for nothing?"), "Jefe"))
+	// The docs' own receiver code, run in Node: crypto.createHmac("sha256", secret)
+	// .update(rawBody).digest("hex").
+	assert.Equal(t, "7175cdbdcb6ec219011104e49f0c7425cce2cf1db0980226c0a48fc986a3cdbe",
+		webhook.Sign([]byte(`{"type":"payment.completed","data":{"referenceid":"ORDER-1001"}}`), "example-webhook-secret"))
 
 	sig := webhook.Sign([]byte(paymentBody), testSecret)
 	assert.Len(t, sig, 64)
