@@ -231,3 +231,21 @@ func TestSendWebhookClosesBodies(t *testing.T) {
 	}
 	goleak.VerifyNone(t, before)
 }
+
+// Test your webhook receiver by letting SendWebhook play Cashfin: it signs the event with the
+// secret your receiver is configured with, and fails unless the receiver answers 2xx.
+func ExampleSendWebhook() {
+	const secret = "test-webhook-secret" // your receiver reads CASHFIN_WEBHOOK_SECRET
+	receiver := httptest.NewServer(webhook.Handler(secret, func(_ context.Context, e *webhook.Event) error {
+		fmt.Println("received", e.Type, string(e.Data))
+		return nil
+	}))
+	defer receiver.Close()
+
+	err := cashfintest.SendWebhook(context.Background(), receiver.URL, secret, webhook.EventPaymentInitiated,
+		map[string]any{"referenceid": "ORDER-1001"})
+	fmt.Println(err)
+	// Output:
+	// received payment.initiated {"referenceid":"ORDER-1001"}
+	// <nil>
+}
