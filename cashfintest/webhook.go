@@ -42,7 +42,7 @@ func SendWebhook(ctx context.Context, url, secret, eventType string, data any) e
 
 	resp, err := webhookClient.Do(req)
 	if err != nil {
-		return redactSecret(fmt.Errorf("cashfintest: webhook %s: %w", eventType, err), secret)
+		return redactWebhookSecret(fmt.Errorf("cashfintest: webhook %s: %w", eventType, err), secret)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -58,21 +58,22 @@ var webhookClient = &http.Client{
 	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 }
 
-// redactSecret returns err, or, when its message holds the secret (net/http quotes a malformed
-// answer in its errors, and a receiver knows the secret), an error with the same chain whose
-// message does not.
-func redactSecret(err error, secret string) error {
+// redactWebhookSecret returns err, or, when its message holds the secret (net/http quotes a
+// malformed answer in its errors, and a receiver knows the secret), an error with the same chain
+// (for errors.Is, context.Canceled above all) whose message does not.
+func redactWebhookSecret(err error, secret string) error {
 	msg := err.Error()
 	if !strings.Contains(msg, secret) {
 		return err
 	}
-	return &redactedError{msg: strings.ReplaceAll(msg, secret, "[redacted]"), err: err}
+	return &webhookRedactedError{msg: strings.ReplaceAll(msg, secret, "[redacted]"), err: err}
 }
 
-type redactedError struct {
+// webhookRedactedError is an error whose message has had the webhook secret taken out.
+type webhookRedactedError struct {
 	msg string
 	err error
 }
 
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }
+func (e *webhookRedactedError) Error() string { return e.msg }
+func (e *webhookRedactedError) Unwrap() error { return e.err }
