@@ -96,7 +96,10 @@ func TestDecodeFailureEnvelope(t *testing.T) {
 		{"retry_after string", `{"success":false,"retry_after":"12"}`, Failure{RetryAfter: 12 * time.Second}},
 		{"retry_after negative", `{"success":false,"retry_after":-1}`, Failure{}},
 		{"retry_after garbage", `{"success":false,"retry_after":"soon"}`, Failure{}},
-		{"retry_after absurd", `{"success":false,"retry_after":1e12}`, Failure{}},
+		{"retry_after absurd: saturated", `{"success":false,"retry_after":1e12}`, Failure{RetryAfter: MaxRetryAfter}},
+		{"retry_after past the float range: saturated", `{"success":false,"retry_after":1e999}`, Failure{RetryAfter: MaxRetryAfter}},
+		{"retry_after NaN", `{"success":false,"retry_after":"NaN"}`, Failure{}},
+		{"retry_after negative", `{"success":false,"retry_after":-5}`, Failure{}},
 		{"retry_after object", `{"success":false,"retry_after":{"s":1}}`, Failure{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
