@@ -3,15 +3,12 @@ package transport
 import (
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
-	"unicode/utf16"
-	"unicode/utf8"
 )
 
 // redactor keeps the client secret out of what the SDK hands back. A server, or a proxy in front
@@ -28,35 +25,28 @@ type redactor struct {
 	text string
 }
 
-const (
-	redacted = "[redacted]"
-	// depth is how many encodings inside one another the redactor sees through.
-	depth = 2
-)
+const redacted = "[redacted]"
 
 func newRedactor(secret string) redactor { return redactor{text: secret} }
 
 // holds reports whether s holds the secret, in any encoding. (An empty secret, possible only in
 // this package's tests, holds nothing.)
-func (r redactor) holds(s string) bool {
-	start, _ := r.find(s, 0)
-	return start >= 0
-}
+func (r redactor) holds(s string) bool { return len(r.spans(s)) > 0 }
 
 // string returns s without the secret, in any encoding.
 func (r redactor) string(s string) string {
-	start, end := r.find(s, 0)
-	if start < 0 {
+	spans := r.spans(s)
+	if len(spans) == 0 {
 		return s
 	}
 	var b strings.Builder
-	for start >= 0 {
-		b.WriteString(s[:start])
+	last := 0
+	for _, sp := range spans {
+		b.WriteString(s[last:sp.start])
 		b.WriteString(redacted)
-		s = s[end:]
-		start, end = r.find(s, 0)
+		last = sp.end
 	}
-	b.WriteString(s)
+	b.WriteString(s[last:])
 	return b.String()
 }
 
@@ -89,198 +79,6 @@ func (r redactor) header(h http.Header) http.Header {
 		}
 	}
 	return out
-}
-
-// find returns where the first occurrence of the secret at or after from starts and ends in s;
-// start is -1 when there is none.
-func (r redactor) find(s string, from int) (start, end int) {
-	if r.text == "" {
-		return -1, -1
-	}
-	first := r.text[0]
-	for i := from; i < len(s); i++ {
-		if c := s[i]; c != first && !starter(c) {
-			continue // no reading of the secret's first character starts here
-		}
-		if end := r.matchAt(s, i); end > i {
-			return i, end
-		}
-	}
-	return -1, -1
-}
-
-// matchAt returns the end of the longest reading of the whole secret starting at s[i], or -1.
-func (r redactor) matchAt(s string, i int) int {
-	type state struct{ pos, j int }
-	var seen map[state]bool // made at the first escape: a literal match needs none
-	stack := []state{{i, 0}}
-	best := -1
-	for len(stack) > 0 {
-		st := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		switch {
-		case st.j == len(r.text):
-			best = max(best, st.pos)
-			continue
-		case st.pos >= len(s):
-			continue
-		case !starter(s[st.pos]): // only the byte itself
-			if s[st.pos] == r.text[st.j] {
-				stack = append(stack, state{st.pos + 1, st.j + 1})
-			}
-			continue
-		}
-		if seen == nil {
-			seen = map[state]bool{}
-		}
-		for _, rd := range read(s, st.pos, depth) {
-			if strings.HasPrefix(r.text[st.j:], rd.text) {
-				next := state{rd.end, st.j + len(rd.text)}
-				if !seen[next] {
-					seen[next] = true
-					stack = append(stack, next)
-				}
-			}
-		}
-	}
-	return best
-}
-
-// starter reports whether an escape, or a "+" for a space, may start at c.
-func starter(c byte) bool { return c == '\\' || c == '%' || c == '&' || c == '+' }
-
-// reading is one way to read the characters at a position: they decode to text and end at end.
-type reading struct {
-	text string
-	end  int
-}
-
-// read returns every reading of the character at s[pos] through up to d layers of encoding: the
-// byte itself, and each escape that starts there, whose own characters are read through d-1.
-func read(s string, pos, d int) []reading {
-	if pos >= len(s) {
-		return nil
-	}
-	out := []reading{{s[pos : pos+1], pos + 1}}
-	if d == 0 || !starter(s[pos]) {
-		return out
-	}
-	if s[pos] == '+' {
-		out = append(out, reading{" ", pos + 1}) // a space, URL-encoded
-	}
-	out = appendBackslash(out, s, pos, d-1)
-	out = appendPercent(out, s, pos, d-1)
-	return appendEntity(out, s, pos, d-1)
-}
-
-// chars reads one character at pos through d layers that is an ASCII byte, returning each
-// (byte, end) reading.
-func chars(s string, pos, d int, each func(c byte, end int)) {
-	for _, rd := range read(s, pos, d) {
-		if len(rd.text) == 1 {
-			each(rd.text[0], rd.end)
-		}
-	}
-}
-
-// hexes reads n hexadecimal digits from pos through d layers, calling each with their value.
-func hexes(s string, pos, d, n int, acc rune, each func(v rune, end int)) {
-	if n == 0 {
-		each(acc, pos)
-		return
-	}
-	chars(s, pos, d, func(c byte, end int) {
-		if h := unhex(c); h >= 0 {
-			hexes(s, end, d, n-1, acc<<4|h, each)
-		}
-	})
-}
-
-func unhex(c byte) rune {
-	switch {
-	case '0' <= c && c <= '9':
-		return rune(c - '0')
-	case 'a' <= c && c <= 'f':
-		return rune(c-'a') + 10
-	case 'A' <= c && c <= 'F':
-		return rune(c-'A') + 10
-	}
-	return -1
-}
-
-// appendBackslash adds the readings of JSON and Go escapes at pos: \/ \\ \" \' \xHH \uHHHH
-// (surrogate pairs too) and \UHHHHHHHH, their characters read through d layers.
-func appendBackslash(out []reading, s string, pos, d int) []reading {
-	chars(s, pos, d, func(c byte, p int) {
-		if c != '\\' {
-			return
-		}
-		chars(s, p, d, func(kind byte, q int) {
-			switch kind {
-			case '/', '\\', '"', '\'':
-				out = append(out, reading{string(kind), q})
-			case 'x':
-				hexes(s, q, d, 2, 0, func(v rune, end int) { out = append(out, reading{string([]byte{byte(v)}), end}) })
-			case 'U':
-				hexes(s, q, d, 8, 0, func(v rune, end int) { out = appendRune(out, v, end) })
-			case 'u':
-				hexes(s, q, d, 4, 0, func(v rune, end int) {
-					if !utf16.IsSurrogate(v) {
-						out = appendRune(out, v, end)
-						return
-					}
-					// A high surrogate: the low one follows as \uHHHH.
-					chars(s, end, d, func(c byte, e1 int) {
-						if c != '\\' {
-							return
-						}
-						chars(s, e1, d, func(u byte, e2 int) {
-							if u == 'u' {
-								hexes(s, e2, d, 4, 0, func(lo rune, e3 int) {
-									out = appendRune(out, utf16.DecodeRune(v, lo), e3)
-								})
-							}
-						})
-					})
-				})
-			}
-		})
-	})
-	return out
-}
-
-// appendPercent adds the readings of URL escapes at pos: %HH, either case, read through d layers.
-func appendPercent(out []reading, s string, pos, d int) []reading {
-	chars(s, pos, d, func(c byte, p int) {
-		if c == '%' {
-			hexes(s, p, d, 2, 0, func(v rune, end int) { out = append(out, reading{string([]byte{byte(v)}), end}) })
-		}
-	})
-	return out
-}
-
-// appendEntity adds the readings of HTML character references at pos: &#NN; &#xHH; and named
-// ones (&amp; &sol; ...), as html.UnescapeString reads them. Their characters are read literally.
-func appendEntity(out []reading, s string, pos, _ int) []reading {
-	if s[pos] != '&' {
-		return out
-	}
-	semi := strings.IndexByte(s[pos:min(len(s), pos+34)], ';')
-	if semi < 2 {
-		return out
-	}
-	ref := s[pos : pos+semi+1]
-	if text := html.UnescapeString(ref); text != ref {
-		out = append(out, reading{text, pos + semi + 1})
-	}
-	return out
-}
-
-func appendRune(out []reading, v rune, end int) []reading {
-	if !utf8.ValidRune(v) {
-		return out
-	}
-	return append(out, reading{string(v), end})
 }
 
 // err returns err with the secret taken out of it and of every error in its chain, for every
