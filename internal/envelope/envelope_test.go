@@ -210,3 +210,33 @@ func TestSortedKeys(t *testing.T) {
 	assert.Equal(t, []string{"", "a", "b", "c"}, SortedKeys(map[string]string{"c": "", "a": "", "": "", "b": ""}))
 	assert.Empty(t, SortedKeys(nil))
 }
+
+func TestPageBlockNumbers(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		block string
+		want  PageInfo
+	}{
+		{`{"total":62,"page":3,"limit":10,"pages":7}`, PageInfo{62, 3, 10, 7}},
+		{`{"total":"62","page":"3","limit":"10","pages":"7"}`, PageInfo{62, 3, 10, 7}},
+		{`{"total":" 62 ","page":null,"limit":"","pages":0}`, PageInfo{Total: 62}},
+		{`{"total":62.0,"page":3.00,"limit":10,"pages":7}`, PageInfo{62, 3, 10, 7}},
+		{`{"total":-1}`, PageInfo{Total: -1}},
+		{`{}`, PageInfo{}},
+	} {
+		var data []item
+		info, f, err := Decode([]byte(`{"success":true,"data":[],"pagination":`+tc.block+`}`), &data)
+		require.NoError(t, err, tc.block)
+		assert.Nil(t, f)
+		require.NotNil(t, info, tc.block)
+		assert.Equal(t, tc.want, *info, tc.block)
+	}
+	for _, block := range []string{
+		`{"total":"sixty-two"}`, `{"page":1.5}`, `{"pages":1e3}`, `{"limit":true}`, `{"total":{"n":1}}`,
+		`{"total":[62]}`, `{"total":"-"}`, `{"total":99999999999999999999}`, `"page 1 of 7"`, `[1,2]`,
+	} {
+		var data []item
+		_, _, err := Decode([]byte(`{"success":true,"data":[],"meta":`+block+`}`), &data)
+		assert.ErrorIs(t, err, ErrNotEnvelope, "an unreadable block is an error: %s", block)
+	}
+}
