@@ -311,3 +311,26 @@ func TestHugeRetryAfterReturnsAtOnce(t *testing.T) {
 		})
 	}
 }
+
+func TestWalkEndsOnACycle(t *testing.T) {
+	t.Parallel()
+	for _, block := range []bool{false, true} {
+		t.Run(fmt.Sprint("block ", block), func(t *testing.T) {
+			t.Parallel()
+			var log pageLog
+			c := loopback(t, func(w http.ResponseWriter, r *http.Request) {
+				n := log.add(r)
+				data := contactsJSON((n+1)%2*10, (n+1)%2*10+10) // page 1: c0..c9, page 2: c10..c19, page 3: c0..c9, ...
+				if block {
+					fmt.Fprintf(w, `{"success":true,"data":%s,"pagination":{"total":10000000,"page":%d,"limit":10,"pages":1000000}}`, data, n)
+					return
+				}
+				fmt.Fprintf(w, `{"success":true,"data":%s}`, data)
+			})
+			names, errs := walk(c, &cashfin.ContactListParams{Limit: 10}, 1000)
+			assert.Equal(t, want(0, 20), names)
+			wantInconsistent(t, errs, "page 3 holds the same records as page 1")
+			assert.Equal(t, []int{1, 2, 3}, log.seen())
+		})
+	}
+}

@@ -2,6 +2,8 @@ package cashfin
 
 import (
 	"context"
+	"encoding/json"
+	"hash/maphash"
 	"fmt"
 	"iter"
 	"net/http"
@@ -68,9 +70,10 @@ func iteratePages[T any](ctx context.Context, first, limit int, fetch pageFetche
 
 		r := fetch(ctx, first)
 		var prev *Page[T]
+		memo := pageMemo{seed: maphash.MakeSeed(), seen: map[uint64]int{}}
 		for n := first; ; n++ {
 			if r.err == nil {
-				if why := inconsistent(r, prev, n); why != "" {
+				if why := inconsistent(r, prev, n, &memo); why != "" {
 					r.err = unexpected(r.resp, why)
 				}
 			}
@@ -94,8 +97,9 @@ func iteratePages[T any](ctx context.Context, first, limit int, fetch pageFetche
 
 // inconsistent says why r cannot be page n of the walk whose previous page was prev, or "": its
 // block names another page (a missing or 0 page is unknown, not another), or it holds exactly
-// the previous page's records, as a cache that ignores the query string answers.
-func inconsistent[T any](r pageResult[T], prev *Page[T], n int) string {
+// the previous page's records, as a cache that ignores the query string answers, or it repeats
+// an earlier page (a server cycling through a few pages), as memo remembers them.
+func inconsistent[T any](r pageResult[T], prev *Page[T], n int, memo *pageMemo) string {
 	if got := r.page.Pagination.Page; r.hasInfo && got != 0 && got != n {
 		return fmt.Sprintf("inconsistent page: asked for page %d, the answer is page %d", n, got)
 	}
@@ -104,7 +108,43 @@ func inconsistent[T any](r pageResult[T], prev *Page[T], n int) string {
 		reflect.DeepEqual(&prev.Data, &r.page.Data) {
 		return fmt.Sprintf("inconsistent page: page %d holds the same records as page %d", n, n-1)
 	}
+	if earlier, ok := memo.repeats(r.page.Data, n); ok {
+		return fmt.Sprintf("inconsistent page: page %d holds the same records as page %d", n, earlier)
+	}
 	return ""
+}
+
+// pageMemo remembers the pages of a walk, each by a hash of its size and of its first and last
+// records (a few bytes a page, however long the walk), so that a page repeating an earlier one
+// is seen: without it, a server cycling through two pages would be walked forever.
+type pageMemo struct {
+	seed maphash.Seed
+	seen map[uint64]int // hash → page number
+}
+
+// repeats records page n, holding data, and reports the earlier page it repeats, if any.
+func (m *pageMemo) repeats(data any, n int) (earlier int, ok bool) {
+	v := reflect.ValueOf(data)
+	if v.Len() == 0 {
+		return 0, false
+	}
+	first, err1 := json.Marshal(v.Index(0).Interface())
+	last, err2 := json.Marshal(v.Index(v.Len() - 1).Interface())
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	var h maphash.Hash
+	h.SetSeed(m.seed)
+	h.Write(first)
+	h.WriteByte(0)
+	h.Write(last)
+	h.WriteString(strconv.Itoa(v.Len()))
+	key := h.Sum64()
+	if earlier, ok := m.seen[key]; ok {
+		return earlier, true
+	}
+	m.seen[key] = n
+	return 0, false
 }
 
 // hasMore reports whether a page follows page n of a walk asking for limit records a page. An
