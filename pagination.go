@@ -3,8 +3,8 @@ package cashfin
 import (
 	"context"
 	"encoding/json"
-	"hash/maphash"
 	"fmt"
+	"hash/maphash"
 	"iter"
 	"net/http"
 	"net/url"
