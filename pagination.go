@@ -2,10 +2,11 @@ package cashfin
 
 import (
 	"context"
-	"encoding/json"
+	"encoding/binary"
 	"fmt"
 	"hash/maphash"
 	"iter"
+	"math"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -108,43 +109,78 @@ func inconsistent[T any](r pageResult[T], prev *Page[T], n int, memo *pageMemo) 
 		reflect.DeepEqual(&prev.Data, &r.page.Data) {
 		return fmt.Sprintf("inconsistent page: page %d holds the same records as page %d", n, n-1)
 	}
-	if earlier, ok := memo.repeats(r.page.Data, n); ok {
+	if earlier, ok := memo.repeats(reflect.ValueOf(&r.page.Data).Elem(), n); ok {
 		return fmt.Sprintf("inconsistent page: page %d holds the same records as page %d", n, earlier)
 	}
 	return ""
 }
 
 // pageMemo remembers the pages of a walk, each by a hash of its size and of its first and last
-// records (a few bytes a page, however long the walk), so that a page repeating an earlier one
-// is seen: without it, a server cycling through two pages would be walked forever.
+// records (8 bytes a page, however long the walk, and no allocation), so that a page repeating an
+// earlier one is seen: without it, a server cycling through two pages would be walked forever.
 type pageMemo struct {
 	seed maphash.Seed
 	seen map[uint64]int // hash → page number
 }
 
-// repeats records page n, holding data, and reports the earlier page it repeats, if any.
-func (m *pageMemo) repeats(data any, n int) (earlier int, ok bool) {
-	v := reflect.ValueOf(data)
-	if v.Len() == 0 {
-		return 0, false
-	}
-	first, err1 := json.Marshal(v.Index(0).Interface())
-	last, err2 := json.Marshal(v.Index(v.Len() - 1).Interface())
-	if err1 != nil || err2 != nil {
+// repeats records page n, whose records are the slice data, and reports the earlier page it
+// repeats, if any.
+func (m *pageMemo) repeats(data reflect.Value, n int) (earlier int, ok bool) {
+	if data.Len() == 0 {
 		return 0, false
 	}
 	var h maphash.Hash
 	h.SetSeed(m.seed)
-	h.Write(first)
-	h.WriteByte(0)
-	h.Write(last)
-	h.WriteString(strconv.Itoa(v.Len()))
+	hashValue(&h, data.Index(0))
+	hashValue(&h, data.Index(data.Len()-1))
+	hashInt(&h, int64(data.Len()))
 	key := h.Sum64()
 	if earlier, ok := m.seen[key]; ok {
 		return earlier, true
 	}
 	m.seen[key] = n
 	return 0, false
+}
+
+// hashValue writes v's contents to h: strings, numbers and booleans, through structs (their
+// unexported fields too, such as a time.Time's), pointers, slices and arrays. Maps, funcs and
+// channels are left out: a fingerprint, not an identity.
+func hashValue(h *maphash.Hash, v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		h.WriteString(v.String())
+		h.WriteByte(0)
+	case reflect.Bool:
+		b := int64(0)
+		if v.Bool() {
+			b = 1
+		}
+		hashInt(h, b)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		hashInt(h, v.Int())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		hashInt(h, int64(v.Uint()))
+	case reflect.Float32, reflect.Float64:
+		hashInt(h, int64(math.Float64bits(v.Float())))
+	case reflect.Struct:
+		for i := range v.NumField() {
+			hashValue(h, v.Field(i))
+		}
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			hashValue(h, v.Elem())
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			hashValue(h, v.Index(i))
+		}
+	}
+}
+
+func hashInt(h *maphash.Hash, n int64) {
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], uint64(n))
+	h.Write(b[:])
 }
 
 // hasMore reports whether a page follows page n of a walk asking for limit records a page. An
