@@ -15,9 +15,10 @@ import (
 // of it, may echo the request's Authorization header: "invalid key cs_live_...", a gateway's debug
 // page listing the headers, an X-Request-Id built from it, or net/http quoting a malformed answer
 // in its error. And it may echo it encoded: JSON-escaped ("cs\/x", "\u0026", any character as
-// \uXXXX in either case of hex), URL-encoded ("%2F", "%2f", "+" for a space), Go-quoted ("\x2f",
-// "\u00e9") or as HTML character references ("&#47;", "&amp;"), one encoding inside another up to
-// two deep. The redactor finds the secret in any of those forms and replaces it with "[redacted]".
+// \uXXXX in either case of hex), URL-encoded ("%2F", "%2f"; a "+" for a space changes nothing,
+// since a secret holds no space), Go-quoted ("\x2f", "\u00e9") or as HTML character references
+// ("&#47;", "&amp;"), one encoding inside another up to two deep. The redactor finds the secret in
+// any of those forms (see redact_match.go) and replaces it with "[redacted]".
 //
 // Only failures are scanned (the root's one error path, and the log): a success's body is the
 // caller's data, and scanning every one would cost the hot path for nothing.

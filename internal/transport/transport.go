@@ -72,11 +72,6 @@ type Response struct {
 	redact *redactor // the transport's, for Redacted
 }
 
-// Failed reports whether the response is a failure by its status or size alone.
-func (r *Response) Failed() bool {
-	return r.TooLarge || r.StatusCode < 200 || r.StatusCode >= 300
-}
-
 // Redacted returns a copy of r without the secret, in any encoding, in its header and body,
 // where a server may have echoed it. Only responses that become errors need it: a success's body
 // is the caller's data, and scanning every one would cost the hot path for nothing.
