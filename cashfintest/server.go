@@ -51,68 +51,10 @@ package cashfintest
 import (
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"time"
 
 	"github.com/cashfin-go/cashfin"
 )
-
-// DefaultSecret is the client secret the fake accepts unless WithSecret says otherwise.
-const DefaultSecret = "cs_test_cashfintest"
-
-// Option configures the fake.
-type Option func(*config)
-
-// config is what the options set.
-type config struct {
-	secret    string
-	latency   time.Duration
-	rateLimit int
-}
-
-// WithSecret sets the only Authorization value the fake accepts (DefaultSecret if not set). An
-// empty secret, or one holding white space or control characters, makes NewServer (and NewHandler) panic.
-func WithSecret(secret string) Option {
-	return func(c *config) {
-		if secret == "" {
-			panic("cashfintest: WithSecret: empty secret")
-		}
-		for _, r := range secret {
-			if r <= ' ' || r == 0x7f {
-				panic("cashfintest: WithSecret: the secret holds white space or control characters")
-			}
-		}
-		c.secret = secret
-	}
-}
-
-// WithLatency delays every response by d, or until the client gives up on the request. A
-// negative d makes NewServer panic.
-func WithLatency(d time.Duration) Option {
-	return func(c *config) {
-		if d < 0 {
-			panic("cashfintest: WithLatency: negative latency " + d.String())
-		}
-		c.latency = d
-	}
-}
-
-// WithRateLimit admits perSecond requests a second, in bursts of up to perSecond, as a token
-// bucket; a request over the limit gets 429 with Retry-After, as the API sends it. Every response
-// then carries X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset. 0 means no limit
-// (the default); a negative rate makes NewServer panic.
-//
-// The Retry-After of a 429 is at least a second, longer than Server.Client's 10ms retry wait, so
-// that client reports it at once as cashfin.ErrRateLimited; give it
-// cashfin.WithRetryWait(time.Millisecond, 2*time.Second) to wait and retry instead.
-func WithRateLimit(perSecond int) Option {
-	return func(c *config) {
-		if perSecond < 0 {
-			panic("cashfintest: WithRateLimit: negative rate " + strconv.Itoa(perSecond))
-		}
-		c.rateLimit = perSecond
-	}
-}
 
 // Server is the fake API served on a loopback port. Close it when done.
 type Server struct {
@@ -171,3 +113,28 @@ func (s *Server) FailNext(n, status int) { s.h.FailNext(n, status) }
 // Handler returns the fake itself, sharing this server's state, to mount elsewhere. Its dynamic
 // type is *Handler.
 func (s *Server) Handler() http.Handler { return s.h }
+
+// AddCustomers stores customers as if they had been created through the API; see
+// Handler.AddCustomers.
+func (s *Server) AddCustomers(cs ...cashfin.Customer) []cashfin.Customer {
+	return s.h.AddCustomers(cs...)
+}
+
+// Customers returns a snapshot of every stored customer, newest first.
+func (s *Server) Customers() []cashfin.Customer { return s.h.Customers() }
+
+// FailNextWith queues a failure with a body of your choosing; see Handler.FailNextWith.
+//
+//	srv.FailNextWith(cashfintest.Failure{Status: 400, Fields: map[string]string{"email": "Email is invalid"}})
+func (s *Server) FailNextWith(f Failure) { s.h.FailNextWith(f) }
+
+// Requests returns every request the fake received, in order, with the secret redacted; see
+// Handler.Requests.
+//
+//	reqs := srv.Requests()
+//	assert.Equal(t, "/business/contact/create", reqs[0].Path)
+func (s *Server) Requests() []Request { return s.h.Requests() }
+
+// Reset forgets all records, recorded requests, queued failures, idempotency keys and rate
+// windows; see Handler.Reset.
+func (s *Server) Reset() { s.h.Reset() }
