@@ -178,6 +178,12 @@ func TestRateLimitWithFakeClock(t *testing.T) {
 	assert.Equal(t, "1", w.Header().Get("X-RateLimit-Remaining"))
 	assert.Equal(t, "1700000002", w.Header().Get("X-RateLimit-Reset"))
 
+	var statuses []int
+	for _, r := range h.Requests() {
+		statuses = append(statuses, r.Status)
+	}
+	assert.Equal(t, []int{200, 200, 429, 200}, statuses, "refused requests are recorded too")
+
 	h.Reset()
 	w = serveList(h)
 	assert.Equal(t, "1", w.Header().Get("X-RateLimit-Remaining"), "Reset forgets the windows")

@@ -38,8 +38,16 @@ type recorder struct {
 }
 
 func newRecorder(secret string) *recorder {
-	quoted, _ := json.Marshal(secret) // a string: Marshal cannot fail
-	forms := []string{secret, url.QueryEscape(secret), url.PathEscape(secret), string(quoted[1 : len(quoted)-1])}
+	forms := []string{secret, url.QueryEscape(secret), url.PathEscape(secret)}
+	for _, html := range []bool{true, false} { // JSON string contents, as encoders write them
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(html)
+		_ = enc.Encode(secret) // a string: Encode cannot fail
+		quoted := strings.TrimSuffix(b.String(), "\n")
+		quoted = quoted[1 : len(quoted)-1]
+		forms = append(forms, quoted, strings.ReplaceAll(quoted, "/", `\/`))
+	}
 	slices.SortFunc(forms, func(a, b string) int { return len(b) - len(a) })
 	return &recorder{secrets: slices.Compact(forms)}
 }
