@@ -12,18 +12,29 @@
 //	srv.FailNext(1, http.StatusServiceUnavailable) // the SDK retries, and succeeds
 //	page, err := client.Contacts.List(ctx, nil)
 //
+// Then ask it what happened: Contacts and Customers return what it stored, Requests every
+// request it received (the secret redacted), and Reset starts it afresh between subtests.
+// FailNextWith answers with the failure of your choosing: a validation body, a Retry-After.
+//
 // # What the fake answers
 //
-// Each request goes through these steps, in order:
+// Each request goes through these layers, in order:
 //
+//   - Recording: the request, for Requests, and later its status.
 //   - WithLatency: the wait, cut short if the client goes away.
-//   - WithRateLimit: a token bucket; X-RateLimit-Limit, -Remaining and -Reset (a Unix time) on
-//     every response, and over the limit 429 with Retry-After and
+//   - WithPlan (or WithRateLimit): fixed windows of a second, a minute and a day;
+//     X-RateLimit-Limit, -Remaining and -Reset (a Unix time) on every response, and over the
+//     limit 429 with Retry-After and
 //     {"success":false,"error":"Rate limit exceeded. Try again later.","retry_after":N}.
-//   - FailNext: an injected failure, before anything is processed.
-//   - Paths outside /business/contact/ are 404; inside, the Authorization header must be the
-//     secret exactly, else 401 {"success":false,"message":"Unauthorized access!"}.
-//   - A known path with the wrong method is 405 with an Allow header; an unknown path is 404.
+//   - FailNext and FailNextWith: an injected failure, before anything is processed.
+//   - Routing: paths outside /business/contact/ and /business/customer/ are 404; inside, the
+//     Authorization header must be the secret exactly, else 401
+//     {"success":false,"message":"Unauthorized access!"}. A known path with the wrong method is
+//     405 with an Allow header; an unknown path is 404.
+//   - Idempotency-Key, on a POST or PATCH: a key seen before with the same method, path and body
+//     replays the first (successful) answer, marked Idempotent-Replayed: true, and changes
+//     nothing; with another method, path or body it is 409. A request whose answer was not a
+//     success does not use up its key. Keys are kept until Reset.
 //
 // POST /business/contact/create takes a JSON object (Content-Type application/json, at most
 // MaxBodySize, else 413). name is required and not blank, email must look like an email, and
@@ -31,9 +42,7 @@
 // {"success":false,"error":"There are problems with your submission","errors":{"email":"Email is invalid"}}.
 // Unknown fields are ignored. Success is 201 {"success":true,"message":"Contact created
 // successfully","data":{...}} with a fresh, increasing 24-hex "_id" and "createdat" in the API's
-// form, "2024-01-15T12:00:00.000Z". An Idempotency-Key seen before with the same body replays the
-// first response, marked Idempotent-Replayed: true, and creates nothing; with another body it is
-// 409. Keys are kept for the life of the fake.
+// form, "2024-01-15T12:00:00.000Z".
 //
 // GET /business/contact/list takes page (default 1), limit (default 10, over 100 served as 100)
 // and search (a case-insensitive substring of name, email, phone or company name); a page or
@@ -42,10 +51,22 @@
 // with "active" and "updatedat"; an unknown or malformed ID is 404
 // {"success":false,"error":"Contact not found"}.
 //
+// Customers answer alike at /business/customer/create, /list and /details/{id} ("Customer
+// created successfully", "Customer not found"; search matches name, email, phone or company).
+// A create needs name, email, phone, country and currency, not blank, and a valid email;
+// company, address and city are optional, and type, when given, is "individual" or "business".
+// PATCH /business/customer/update/{id} takes any of those fields (null leaves one as it is; ""
+// clears an optional one, and is refused for a required one or type) and answers as the API
+// docs' generic update example does:
+// {"success":true,"message":"Customer updated successfully","data":{"_id":"...","modified":1}},
+// modified being 0 when nothing changed. The customers page of the docs shows only the create
+// request and part of its answer: the rest (the answer's other fields, the update answer, the
+// messages) is inferred from the contacts page and the API's general guides.
+//
 // Every response is a JSON envelope with an X-Request-Id header, and nothing answers 500: a
-// 5xx comes only from FailNext (or, unseen, to a client that gave up during WithLatency). All
-// of it is safe for concurrent use, and a store of 100,000 contacts lists as fast as an empty
-// one (a search reads them all).
+// 5xx comes only from FailNext and FailNextWith (or, unseen, to a client that gave up during
+// WithLatency). All of it is safe for concurrent use, and a store of 100,000 contacts lists as
+// fast as an empty one (a search reads them all).
 package cashfintest
 
 import (
