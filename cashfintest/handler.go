@@ -149,7 +149,7 @@ func (h *Handler) FailNext(n, status int) {
 func (h *Handler) FailNextWith(f Failure) { h.fails.push(f, "FailNextWith") }
 
 // Requests returns every request the fake received since it started (or since Reset), in the
-// order they arrived, with the secret redacted (see Request).
+// order they arrived, with the secret redacted (see Request): the most recent MaxRecorded of them.
 func (h *Handler) Requests() []Request { return h.requests.snapshot() }
 
 // Reset forgets every contact and customer, the recorded requests, the queued failures, the

@@ -268,3 +268,24 @@ func ids[F any](rs []*record[F]) []string {
 	}
 	return out
 }
+
+// TestRequestsKeepTheMostRecent checks the recorder's bound, with a small one.
+func TestRequestsKeepTheMostRecent(t *testing.T) {
+	h := NewHandler()
+	h.requests.limit = 3
+	for i := range 10 {
+		hr := httptest.NewRequest(http.MethodGet, fmt.Sprintf("/business/contact/list?page=%d", i+1), nil)
+		hr.Header.Set("Authorization", DefaultSecret)
+		h.ServeHTTP(httptest.NewRecorder(), hr)
+		reqs := h.Requests()
+		require.Len(t, reqs, min(i+1, 3))
+		assert.Equal(t, fmt.Sprintf("page=%d", i+1), reqs[len(reqs)-1].Query, "the newest is last")
+		assert.LessOrEqual(t, len(h.requests.reqs), 6, "memory stays bounded")
+	}
+	var got []string
+	for _, r := range h.Requests() {
+		got = append(got, r.Query)
+	}
+	assert.Equal(t, []string{"page=8", "page=9", "page=10"}, got)
+	assert.Equal(t, 100_000, MaxRecorded)
+}

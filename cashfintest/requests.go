@@ -30,11 +30,16 @@ type Request struct {
 // Redacted is what the recorder shows in place of the secret.
 const redacted = "[redacted]"
 
-// recorder keeps the requests the fake received, in the order they arrived.
+// MaxRecorded is how many requests Requests reports at most: the most recent ones. It bounds the
+// memory of a fake that serves for long, such as cmd/cashfin-mock.
+const MaxRecorded = 100_000
+
+// recorder keeps the requests the fake received, in the order they arrived: the last limit.
 type recorder struct {
 	secrets []string // the secret in each form a request might carry it, longest first
+	limit   int
 	mu      sync.Mutex
-	reqs    []*Request
+	reqs    []*Request // up to 2*limit; the last limit are reported
 }
 
 func newRecorder(secret string) *recorder {
@@ -49,7 +54,7 @@ func newRecorder(secret string) *recorder {
 		forms = append(forms, quoted, strings.ReplaceAll(quoted, "/", `\/`))
 	}
 	slices.SortFunc(forms, func(a, b string) int { return len(b) - len(a) })
-	return &recorder{secrets: slices.Compact(forms)}
+	return &recorder{secrets: slices.Compact(forms), limit: MaxRecorded}
 }
 
 // start records the arrival of r with its body, and returns the entry to finish.
@@ -71,6 +76,9 @@ func (rc *recorder) start(r *http.Request, body []byte) *Request {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	rc.reqs = append(rc.reqs, e)
+	if len(rc.reqs) >= 2*rc.limit { // drop the oldest, in one copy for every limit requests
+		rc.reqs = append([]*Request(nil), rc.reqs[len(rc.reqs)-rc.limit:]...)
+	}
 	return e
 }
 
@@ -85,8 +93,9 @@ func (rc *recorder) finish(e *Request, status int) {
 func (rc *recorder) snapshot() []Request {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
-	out := make([]Request, len(rc.reqs))
-	for i, e := range rc.reqs {
+	kept := rc.reqs[max(len(rc.reqs)-rc.limit, 0):]
+	out := make([]Request, len(kept))
+	for i, e := range kept {
 		out[i] = *e
 		out[i].Header = e.Header.Clone()
 		out[i].Body = bytes.Clone(e.Body)
