@@ -70,66 +70,28 @@ func (e usageError) Unwrap() error { return e.err }
 
 // run serves the fake as the command line args say until ctx ends, then shuts down gracefully.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("cashfin-mock", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:8080", "`host:port` to listen on (port 0 picks a free one)")
-	secret := fs.String("secret", cashfintest.DefaultSecret, "the only Authorization value accepted")
-	seed := fs.Int("seed", 0, "store `N` demo contacts and N demo customers first")
-	latency := fs.Duration("latency", 0, "delay every response by `D` (such as 200ms)")
-	rateLimit := fs.Int("rate-limit", 0, "admit `N` requests a second, answering 429 over it (0: no limit)")
-	var pl plan
-	fs.Var(&pl, "plan", "rate limits as Cashfin's plans set them: `PS,PM,PD` requests a second, a minute and a day\n(such as 5,60,1000, the free plan; 0: no limit for that window)")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: cashfin-mock [-addr host:port] [-secret S] [-seed N] [-latency D] [-rate-limit N | -plan PS,PM,PD]")
-		fmt.Fprintln(fs.Output(), "\nServes a fake Cashfin Business API (contacts and customers) until interrupted.")
-		fs.PrintDefaults()
+	cfg, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err: err, printed: true}
-	}
-	var bad error
-	switch {
-	case fs.NArg() > 0:
-		bad = fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	case *secret == "" || strings.ContainsFunc(*secret, func(r rune) bool { return r <= ' ' || r == 0x7f }):
-		bad = errors.New("-secret must be non-empty, without white space or control characters")
-	case *seed < 0 || *seed > maxSeed:
-		bad = fmt.Errorf("-seed must be between 0 and %d", maxSeed)
-	case *latency < 0:
-		bad = errors.New("-latency must not be negative")
-	case *rateLimit < 0:
-		bad = errors.New("-rate-limit must not be negative")
-	case pl.set && isSet(fs, "rate-limit"):
-		bad = errors.New("give -plan or -rate-limit, not both (-rate-limit N is -plan N,0,0)")
-	}
-	if bad != nil {
-		return usageError{err: bad}
-	}
-	if !pl.set {
-		pl.perSecond = *rateLimit
-	}
-
 	h := cashfintest.NewHandler(
-		cashfintest.WithSecret(*secret),
-		cashfintest.WithLatency(*latency),
-		cashfintest.WithPlan(pl.perSecond, pl.perMinute, pl.perDay),
+		cashfintest.WithSecret(cfg.secret),
+		cashfintest.WithLatency(cfg.latency),
+		cashfintest.WithPlan(cfg.plan.perSecond, cfg.plan.perMinute, cfg.plan.perDay),
 	)
-	h.AddContacts(demoContacts(*seed)...)
-	h.AddCustomers(demoCustomers(*seed)...)
+	h.AddContacts(demoContacts(cfg.seed)...)
+	h.AddCustomers(demoCustomers(cfg.seed)...)
 
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
 	}
 	url := "http://" + dialAddr(ln.Addr())
-	if warning := warnFor(ln.Addr(), *secret == cashfintest.DefaultSecret); warning != "" {
+	if warning := warnFor(ln.Addr(), cfg.secret == cashfintest.DefaultSecret); warning != "" {
 		fmt.Fprintln(stderr, warning)
 	}
 	fmt.Fprintf(stdout, "listening on %s\n", url)
-	fmt.Fprintf(stdout, "export CASHFIN_BASE_URL=%s CASHFIN_CLIENT_SECRET=%s\n", url, shellQuote(*secret))
+	fmt.Fprintf(stdout, "export CASHFIN_BASE_URL=%s CASHFIN_CLIENT_SECRET=%s\n", url, shellQuote(cfg.secret))
 
 	logger := log.New(stderr, "", log.LstdFlags)
 	srv := &http.Server{
@@ -155,6 +117,60 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// config is what the command line asks for.
+type config struct {
+	addr, secret string
+	seed         int
+	latency      time.Duration
+	plan         plan
+}
+
+// parseFlags reads and checks the command line: a usageError if it is bad, flag.ErrHelp for -h.
+func parseFlags(args []string, stderr io.Writer) (*config, error) {
+	cfg := &config{}
+	fs := flag.NewFlagSet("cashfin-mock", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "`host:port` to listen on (port 0 picks a free one)")
+	fs.StringVar(&cfg.secret, "secret", cashfintest.DefaultSecret, "the only Authorization value accepted")
+	fs.IntVar(&cfg.seed, "seed", 0, "store `N` demo contacts and N demo customers first")
+	fs.DurationVar(&cfg.latency, "latency", 0, "delay every response by `D` (such as 200ms)")
+	rateLimit := fs.Int("rate-limit", 0, "admit `N` requests a second, answering 429 over it (0: no limit)")
+	fs.Var(&cfg.plan, "plan", "rate limits as Cashfin's plans set them: `PS,PM,PD` requests a second, a minute and a day\n(such as 5,60,1000, the free plan; 0: no limit for that window)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: cashfin-mock [-addr host:port] [-secret S] [-seed N] [-latency D] [-rate-limit N | -plan PS,PM,PD]")
+		fmt.Fprintln(fs.Output(), "\nServes a fake Cashfin Business API (contacts and customers) until interrupted.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, usageError{err: err, printed: true}
+	}
+	var bad error
+	switch {
+	case fs.NArg() > 0:
+		bad = fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	case cfg.secret == "" || strings.ContainsFunc(cfg.secret, func(r rune) bool { return r <= ' ' || r == 0x7f }):
+		bad = errors.New("-secret must be non-empty, without white space or control characters")
+	case cfg.seed < 0 || cfg.seed > maxSeed:
+		bad = fmt.Errorf("-seed must be between 0 and %d", maxSeed)
+	case cfg.latency < 0:
+		bad = errors.New("-latency must not be negative")
+	case *rateLimit < 0:
+		bad = errors.New("-rate-limit must not be negative")
+	case cfg.plan.set && isSet(fs, "rate-limit"):
+		bad = errors.New("give -plan or -rate-limit, not both (-rate-limit N is -plan N,0,0)")
+	}
+	if bad != nil {
+		return nil, usageError{err: bad}
+	}
+	if !cfg.plan.set {
+		cfg.plan.perSecond = *rateLimit
+	}
+	return cfg, nil
 }
 
 // plan is the value of -plan: "PS,PM,PD", three limits of zero or more.
