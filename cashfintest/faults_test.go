@@ -99,7 +99,7 @@ func TestFailNextThroughTheSDK(t *testing.T) {
 }
 
 // TestRateLimit checks the rate-limit headers and the 429 over HTTP's handler interface, with the
-// real clock: the exact figures over time are TestBucket's and TestRateLimitWithFakeClock's.
+// real clock: the exact figures over time are TestPlanWindows' and TestRateLimitWithFakeClock's.
 func TestRateLimit(t *testing.T) {
 	h := cashfintest.NewHandler(cashfintest.WithRateLimit(3))
 	start := time.Now()
@@ -114,7 +114,7 @@ func TestRateLimit(t *testing.T) {
 		remaining, err := strconv.Atoi(r.header.Get("X-RateLimit-Remaining"))
 		require.NoError(t, err)
 		if i == 0 {
-			assert.Equal(t, 2, remaining, "the bucket starts full: the first request leaves 2 of 3")
+			assert.Equal(t, 2, remaining, "a window starts empty: the first request leaves 2 of 3")
 		}
 		assert.True(t, remaining >= 0 && remaining <= 2, "X-RateLimit-Remaining %d", remaining)
 		assert.Equal(t, "3", r.header.Get("X-RateLimit-Limit"))

@@ -16,9 +16,12 @@ type Request struct {
 	Path   string // the URL path, decoded
 	Query  string // the raw query, without "?"
 	// Header is the request's header. The secret never appears in it: an Authorization value
-	// equal to the secret reads "[redacted]", and the secret inside any other value (a
-	// "Bearer <secret>", say) is replaced by "[redacted]" too. A wrong value is otherwise kept,
-	// so a test can see what its code sent.
+	// equal to the secret reads "[redacted]", and the secret inside any other value is replaced
+	// by "[redacted]" too ("Bearer [redacted]", "[redacted]\n"). A value that is not the secret
+	// but comes close to it reads "[redacted: near the secret]": ignoring case, fewer edits from
+	// the secret than half its length (the secret in other case, cut short, with a typo), or more
+	// than half of it (and more than 8 characters) in a row. Any other wrong value is kept, so a
+	// test can see what its code sent.
 	Header http.Header
 	// Body is the request body, at most MaxBodySize bytes of it, with the secret redacted as in
 	// Header.
@@ -36,6 +39,7 @@ const MaxRecorded = 100_000
 
 // recorder keeps the requests the fake received, in the order they arrived: the last limit.
 type recorder struct {
+	secret  string
 	secrets []string // the secret in each form a request might carry it, longest first
 	limit   int
 	mu      sync.Mutex
@@ -53,8 +57,13 @@ func newRecorder(secret string) *recorder {
 		quoted = quoted[1 : len(quoted)-1]
 		forms = append(forms, quoted, strings.ReplaceAll(quoted, "/", `\/`))
 	}
-	slices.SortFunc(forms, func(a, b string) int { return len(b) - len(a) })
-	return &recorder{secrets: slices.Compact(forms), limit: MaxRecorded}
+	slices.SortFunc(forms, func(a, b string) int {
+		if len(a) != len(b) {
+			return len(b) - len(a)
+		}
+		return strings.Compare(a, b)
+	})
+	return &recorder{secret: secret, secrets: slices.Compact(forms), limit: MaxRecorded}
 }
 
 // start records the arrival of r with its body, and returns the entry to finish.
@@ -69,7 +78,7 @@ func (rc *recorder) start(r *http.Request, body []byte) *Request {
 	for k, vs := range r.Header {
 		out := make([]string, len(vs))
 		for i, v := range vs {
-			out[i] = rc.redact(v)
+			out[i] = rc.redactHeader(v)
 		}
 		e.Header[k] = out
 	}
@@ -118,6 +127,54 @@ func (rc *recorder) redact(s string) string {
 		}
 	}
 	return s
+}
+
+// nearMiss is what the recorder shows in place of a header value close to the secret.
+const nearMiss = "[redacted: near the secret]"
+
+// redactHeader is redact for a header value, which also hides a value close to the secret.
+func (rc *recorder) redactHeader(v string) string {
+	v = rc.redact(v)
+	a, b := strings.ToLower(v), strings.ToLower(rc.secret)
+	if len(a) > 8<<10 { // no header value is that long; compare its start
+		a = a[:8<<10]
+	}
+	if edits, common := compare(a, b); 2*edits < len(b) || 2*common > len(b) && common > 8 {
+		return nearMiss
+	}
+	return v
+}
+
+// compare returns the edit (Levenshtein) distance between a and b, in bytes, and the length of
+// their longest common substring.
+func compare(a, b string) (edits, common int) {
+	// prevD, curD: edit distances; prevC, curC: lengths of common substrings ending here.
+	prevD, curD := make([]int, len(b)+1), make([]int, len(b)+1)
+	prevC, curC := make([]int, len(b)+1), make([]int, len(b)+1)
+	for j := range prevD {
+		prevD[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		curD[0] = i
+		for j := 1; j <= len(b); j++ {
+			same := a[i-1] == b[j-1]
+			curD[j] = min(prevD[j]+1, curD[j-1]+1, prevD[j-1]+boolInt(!same))
+			curC[j] = 0
+			if same {
+				curC[j] = prevC[j-1] + 1
+				common = max(common, curC[j])
+			}
+		}
+		prevD, curD, prevC, curC = curD, prevD, curC, prevC
+	}
+	return prevD[len(b)], common
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // redactBytes is redact for a body; nil stays nil.

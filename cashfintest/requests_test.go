@@ -81,6 +81,15 @@ func TestRequestsRedactTheSecret(t *testing.T) {
 		{name: "the secret", auth: []string{secret}, status: 200, want: []string{"[redacted]"}},
 		{name: "missing", status: 401, want: nil},
 		{name: "another secret", auth: []string{"cs_test_cashfintest"}, status: 401, want: []string{"cs_test_cashfintest"}},
+		{name: "a wrong value", auth: []string{"Bearer abc"}, status: 401, want: []string{"Bearer abc"}},
+		{name: "the prefix all secrets share", auth: []string{"cs_live_"}, status: 401, want: []string{"cs_live_"}},
+		{name: "other case", auth: []string{strings.ToUpper(secret)}, status: 401, want: []string{"[redacted: near the secret]"}},
+		{name: "cut short", auth: []string{secret[:len(secret)-2]}, status: 401, want: []string{"[redacted: near the secret]"}},
+		{name: "one character changed", auth: []string{strings.Replace(secret, "3", "e", 1)}, status: 401,
+			want: []string{"[redacted: near the secret]"}},
+		{name: "most of it, after a prefix", auth: []string{"Bearer " + secret[:14]}, status: 401, want: []string{"[redacted: near the secret]"}},
+		{name: "near miss in another header", auth: []string{secret}, header: map[string]string{"X-Key": secret[:12]}, status: 200,
+			want: []string{"[redacted]"}},
 		{name: "bearer", auth: []string{"Bearer " + secret}, status: 401, want: []string{"Bearer [redacted]"}},
 		{name: "padded", auth: []string{" " + secret + " "}, status: 401, want: []string{" [redacted] "}},
 		{name: "twice", auth: []string{secret, secret}, status: 401, want: []string{"[redacted]", "[redacted]"}},
@@ -119,6 +128,9 @@ func TestRequestsRedactTheSecret(t *testing.T) {
 			reqs := h.Requests()
 			require.Len(t, reqs, 1)
 			assert.Equal(t, tt.want, reqs[0].Header.Values("Authorization"))
+			for k := range tt.header {
+				assert.NotContains(t, reqs[0].Header.Get(k), secret[:12], "%s", k)
+			}
 			assert.Equal(t, tt.status, reqs[0].Status)
 			assertNoSecret(t, reqs[0], secret)
 		})
