@@ -53,7 +53,7 @@ func NewHandler(opts ...Option) *Handler {
 		customers: newCustomerStore(),
 	}
 	h.resources = []*resource{contacts(h.contacts, h), customers(h.customers, h)}
-	h.serve = h.record(h.delay(h.limit(h.inject(h.route))))
+	h.serve = h.record(guard(h.delay(h.limit(h.inject(h.route)))))
 	return h
 }
 
@@ -66,15 +66,6 @@ func (h *Handler) Secret() string { return h.secret }
 // ServeHTTP answers one request as the Cashfin API would.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Request-Id", newRequestID())
-	defer func() {
-		// No input should get here; if one does, the client still gets an envelope, not a 500.
-		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler {
-				panic(v)
-			}
-			writeError(w, http.StatusServiceUnavailable, "cashfintest: internal error in the fake")
-		}
-	}()
 	h.serve(&exchange{w: w, r: r})
 }
 

@@ -56,6 +56,22 @@ func readBody(r *http.Request) ([]byte, error) {
 	return b, nil
 }
 
+// guard turns a panic into an envelope: no input should make the fake panic, and if one does,
+// the client still gets an envelope, not a 500, and the recorder its status.
+func guard(next step) step {
+	return func(x *exchange) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				writeError(x.w, http.StatusServiceUnavailable, "cashfintest: internal error in the fake")
+			}
+		}()
+		next(x)
+	}
+}
+
 // delay waits out WithLatency, unless the client goes away first.
 func (h *Handler) delay(next step) step {
 	return func(x *exchange) {
