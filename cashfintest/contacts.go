@@ -42,13 +42,13 @@ type contactDetails struct {
 
 // contacts is the Contacts API: create, list and details (the API has no update or delete).
 func contacts(s *store[contact], h *Handler) *resource {
-	k := &kind[contact]{
+	k := &kind[contact, contactItem]{
 		store:    s,
 		fields:   contactFields,
 		now:      h.clock,
 		created:  "Contact created successfully",
 		notFound: "Contact not found",
-		item: func(r *record[contact]) any {
+		item: func(r *record[contact]) contactItem {
 			return contactItem{ID: r.id, contact: r.fields, CreatedAt: formatTime(r.createdAt)}
 		},
 		details: func(r *record[contact]) any {

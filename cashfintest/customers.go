@@ -59,14 +59,14 @@ type customerDetails struct {
 
 // customers is the Customers API: create, list, details and update.
 func customers(s *store[customer], h *Handler) *resource {
-	k := &kind[customer]{
+	k := &kind[customer, customerItem]{
 		store:    s,
 		fields:   customerFields,
 		now:      h.clock,
 		created:  "Customer created successfully",
 		updated:  "Customer updated successfully",
 		notFound: "Customer not found",
-		item: func(r *record[customer]) any {
+		item: func(r *record[customer]) customerItem {
 			return customerItem{ID: r.id, customer: r.fields, CreatedAt: formatTime(r.createdAt)}
 		},
 		details: func(r *record[customer]) any {

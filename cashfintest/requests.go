@@ -149,8 +149,9 @@ func (rc *recorder) redactHeader(v string) string {
 // their longest common substring.
 func compare(a, b string) (edits, common int) {
 	// prevD, curD: edit distances; prevC, curC: lengths of common substrings ending here.
-	prevD, curD := make([]int, len(b)+1), make([]int, len(b)+1)
-	prevC, curC := make([]int, len(b)+1), make([]int, len(b)+1)
+	n := len(b) + 1
+	rows := make([]int, 4*n)
+	prevD, curD, prevC, curC := rows[:n], rows[n:2*n], rows[2*n:3*n], rows[3*n:]
 	for j := range prevD {
 		prevD[j] = j
 	}

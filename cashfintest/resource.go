@@ -39,20 +39,21 @@ func (res *resource) owns(path string) bool {
 }
 
 // kind is what the generic endpoints need to know of a resource: its store, its body fields,
-// its messages, and how its records look on the wire. F is the resource's own fields.
-type kind[F any] struct {
+// its messages, and how its records look on the wire. F is the resource's own fields, I a
+// record as list items show it.
+type kind[F, I any] struct {
 	store    *store[F]
 	fields   []field[F]
 	now      func() time.Time
 	created  string                 // "Contact created successfully"
 	updated  string                 // "Customer updated successfully"
 	notFound string                 // "Contact not found"
-	item     func(r *record[F]) any // a record as the create answer and list items show it
+	item     func(r *record[F]) I   // a record as the create answer and list items show it
 	details  func(r *record[F]) any // a record as the details answer shows it
 }
 
 // create serves POST {prefix}/create.
-func (k *kind[F]) create(x *exchange) {
+func (k *kind[F, I]) create(x *exchange) {
 	raw, ok := readObject(x)
 	if !ok {
 		return
@@ -71,17 +72,17 @@ func (k *kind[F]) create(x *exchange) {
 }
 
 // list serves GET {prefix}/list.
-func (k *kind[F]) list(x *exchange) {
+func (k *kind[F, I]) list(x *exchange) {
 	page, limit, search, ok := pageParams(x)
 	if !ok {
 		return
 	}
 	recs, total := k.store.page(page, limit, search)
-	items := make([]any, len(recs))
+	items := make([]I, len(recs))
 	for i, rec := range recs {
 		items[i] = k.item(rec)
 	}
-	writeJSON(x.w, http.StatusOK, listBody{
+	writeJSON(x.w, http.StatusOK, listBody[I]{
 		Success:    true,
 		Data:       items,
 		Pagination: pagination{Total: total, Page: page, Limit: limit, Pages: ceilDiv(total, limit)},
@@ -89,7 +90,7 @@ func (k *kind[F]) list(x *exchange) {
 }
 
 // get serves GET {prefix}/details/:id.
-func (k *kind[F]) get(x *exchange) {
+func (k *kind[F, I]) get(x *exchange) {
 	rec := k.store.get(x.id)
 	if rec == nil {
 		writeError(x.w, http.StatusNotFound, k.notFound)
@@ -100,7 +101,7 @@ func (k *kind[F]) get(x *exchange) {
 
 // update serves PATCH {prefix}/update/:id, answering as the docs' generic update example does:
 // {"_id": ..., "modified": 1}, or 0 when every value given was the stored one.
-func (k *kind[F]) update(x *exchange) {
+func (k *kind[F, I]) update(x *exchange) {
 	raw, ok := readObject(x)
 	if !ok {
 		return

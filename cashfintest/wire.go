@@ -30,9 +30,9 @@ type (
 		Message string `json:"message,omitempty"`
 		Data    any    `json:"data"`
 	}
-	listBody struct {
+	listBody[I any] struct {
 		Success    bool       `json:"success"`
-		Data       []any      `json:"data"`
+		Data       []I        `json:"data"`
 		Pagination pagination `json:"pagination"`
 	}
 	pagination struct {
