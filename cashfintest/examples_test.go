@@ -42,24 +42,26 @@ func ExampleServer_AddContacts() {
 }
 
 func ExampleWithRateLimit() {
-	srv := cashfintest.NewServer(cashfintest.WithRateLimit(1)) // one request a second
-	defer srv.Close()
-	client := srv.Client()
+	h := cashfintest.NewHandler(cashfintest.WithRateLimit(1)) // one request in each clock second
 
 	// Requests in quick succession: the first is admitted, and one of the next few is refused
-	// with a 429 whose Retry-After is a second, which is longer than srv.Client waits between
-	// attempts, so the SDK reports it at once. (A few, not just the second: on a busy machine a
-	// second may pass between two requests, and a new window opens.)
+	// with a 429, as the API refuses it. (A few, not just the second: on a busy machine a second
+	// may end between two requests, and a new window opens.) Its Retry-After is the whole
+	// seconds, at least 1, until the window ends.
 	for range 10 {
-		_, err := client.Contacts.List(context.Background(), nil)
-		var apiErr *cashfin.APIError
-		if errors.As(err, &apiErr) {
-			fmt.Println(apiErr.StatusCode, apiErr.RetryAfter, errors.Is(err, cashfin.ErrRateLimited))
+		req := httptest.NewRequest(http.MethodGet, "/business/contact/list", nil)
+		req.Header.Set("Authorization", cashfintest.DefaultSecret)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code == http.StatusTooManyRequests {
+			fmt.Println(rec.Code, rec.Header().Get("Retry-After"), rec.Header().Get("X-RateLimit-Remaining"))
+			fmt.Print(rec.Body)
 			break
 		}
 	}
 	// Output:
-	// 429 1s true
+	// 429 1 0
+	// {"success":false,"error":"Rate limit exceeded. Try again later.","retry_after":1}
 }
 
 func ExampleNewHandler() {
