@@ -423,3 +423,47 @@ func customerByIDSrv(t *testing.T, srv *cashfintest.Server, id string) cashfin.C
 	t.Fatalf("no customer %s", id)
 	return cashfin.Customer{}
 }
+
+// TestCustomerIdempotencyKeyConcurrent sends one keyed create and one keyed update many times
+// at once, as retries racing a slow first attempt do: one customer is created, the update is
+// applied once, and every answer is the first one.
+func TestCustomerIdempotencyKeyConcurrent(t *testing.T) {
+	srv := cashfintest.NewServer()
+	defer srv.Close()
+	target := srv.AddCustomers(cashfin.Customer{Name: "Target", City: "Nairobi"})[0]
+	hc := rawClient(t)
+	const n = 40
+	type answer struct {
+		status int
+		body   string
+	}
+	creates, updates := make([]answer, n), make([]answer, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			<-start
+			r := call(t, hc, http.MethodPost, srv.URL+customerCreate, johnDoe,
+				map[string]string{"Authorization": srv.Secret, "Idempotency-Key": "create-key"})
+			creates[i] = answer{r.status, string(r.body)}
+		}()
+		go func() {
+			defer wg.Done()
+			<-start
+			r := call(t, hc, http.MethodPatch, srv.URL+customerUpdate+target.ID, `{"city":"Kisumu"}`,
+				map[string]string{"Authorization": srv.Secret, "Idempotency-Key": "update-key"})
+			updates[i] = answer{r.status, string(r.body)}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	assert.Len(t, srv.Customers(), 2, "one create for one key")
+	for i := range n {
+		assert.Equal(t, answer{http.StatusCreated, creates[0].body}, creates[i], "create %d", i)
+		assert.Equal(t, updates[0], updates[i], "update %d", i)
+	}
+	assert.Contains(t, updates[0].body, `"modified":1`, "every answer is the first, which changed the city")
+	assert.Equal(t, "Kisumu", customerByIDSrv(t, srv, target.ID).City)
+}
