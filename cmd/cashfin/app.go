@@ -131,7 +131,8 @@ func (a *app) fail(err error) int {
 // errorLine writes err to standard error as one line starting "cashfin: ".
 func (a *app) errorLine(err error) {
 	// One "cashfin: " in front, however many wrapped errors brought their own.
-	msg := "cashfin: " + strings.ReplaceAll(strings.TrimPrefix(oneLine(err.Error()), "cashfin: "), ": cashfin: ", ": ")
+	msg := strings.TrimPrefix(oneLine(err.Error()), "cashfin: ")
+	msg = "cashfin: " + strings.NewReplacer(": cashfin: ", ": ", "(cashfin: ", "(").Replace(msg)
 	fmt.Fprintln(a.stderr, msg)
 }
 
