@@ -20,15 +20,15 @@ import (
 type rowState int
 
 const (
-	statePending      rowState = iota // valid, not sent yet
-	stateInvalid                      // failed validation: a failure, never sent
-	stateDuplicate                    // repeats an earlier row's email or phone: skipped
-	stateExisting                     // its email or phone is on the server already: skipped
-	stateCreated                      // the API confirmed the contact
-	stateFailed                       // the API refused it, or it could not be sent
-	stateNotAttempted                 // interrupted before it was sent
-	stateReplayed                     // an earlier run created it: the API answered from its idempotency key
-	stateCreatedUnknown               // the API confirmed the contact; whether this run created it is not known yet
+	statePending        rowState = iota // valid, not sent yet
+	stateInvalid                        // failed validation: a failure, never sent
+	stateDuplicate                      // repeats an earlier row's email or phone: skipped
+	stateExisting                       // its email or phone is on the server already: skipped
+	stateCreated                        // the API confirmed the contact
+	stateFailed                         // the API refused it, or it could not be sent
+	stateNotAttempted                   // interrupted before it was sent
+	stateReplayed                       // an earlier run created it: the API answered from its idempotency key
+	stateCreatedUnknown                 // the API confirmed the contact; whether this run created it is not known yet
 )
 
 // importRow is a record on its way to the API.

@@ -443,10 +443,12 @@ func ambiguousQuotes(raw []byte, comma rune, line int) string {
 
 // undoExcelSafe removes the quote that "export --excel-safe" puts before a cell a spreadsheet
 // would run as a formula, and only that: a ' followed by = + - @ (or the tab or carriage return
-// the export also defuses).
+// the export also defuses), or by a cell that itself had such a quote (see excelSafe).
 func undoExcelSafe(v string) string {
-	if len(v) >= 2 && v[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(v[1])) {
-		return v[1:]
+	if len(v) >= 2 && v[0] == '\'' {
+		if rest := v[1:]; strings.ContainsRune("=+-@\t\r", rune(rest[0])) || undoExcelSafe(rest) != rest {
+			return rest
+		}
 	}
 	return v
 }

@@ -52,7 +52,10 @@ func eachJSONElement(r io.Reader, fn func(rec *record) error) error {
 	for dec.More() {
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
-			reach()
+			var se *json.SyntaxError
+			if errors.As(err, &se) && se.Offset > t.base {
+				line += bytes.Count(t.buf[:min(len(t.buf), int(se.Offset-t.base))], []byte{'\n'})
+			}
 			return fmt.Errorf("line %d: %v", line, err)
 		}
 		reach()

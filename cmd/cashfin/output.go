@@ -212,9 +212,11 @@ func (c *csvWriter) Close() error {
 }
 
 // excelSafe prefixes a cell that a spreadsheet would run as a formula (one starting with =, +, -
-// or @, or with a tab or carriage return that hides such a start) with a single quote.
+// or @, or with a tab or carriage return that hides such a start) with a single quote. A cell
+// that already starts with a quote and one of those gets one more, so that the import, which
+// removes exactly one such quote (undoExcelSafe), gives back the cell as it was.
 func excelSafe(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) || undoExcelSafe(v) != v {
 		return "'" + v
 	}
 	return v
