@@ -92,10 +92,13 @@ func (a *app) importContacts(ctx context.Context, args []string) error {
 		fmt.Fprintln(a.stderr, clean(src.describeColumns()))
 	}
 	// A first pass reads the whole file, so that an encoding or quoting error on its last line
-	// stops the import before anything is sent, and the progress bar knows the total.
-	pending, err := scan(src)
-	if err != nil {
-		return err
+	// stops the import before anything is sent, and the progress bar knows the total. A dry run
+	// sends nothing: its one pass finds the same errors.
+	pending := 0
+	if !fl.dryRun {
+		if pending, err = scan(src); err != nil {
+			return err
+		}
 	}
 	var client *cashfin.Client
 	if !fl.dryRun || fl.skipExisting {
@@ -127,6 +130,10 @@ func (a *app) importContacts(ctx context.Context, args []string) error {
 		if werr := errOut.close(); werr != nil && runErr == nil {
 			runErr = fmt.Errorf("contacts import: writing %s: %w", fl.errorsPath, werr)
 		}
+	}
+	var ue *usageError
+	if errors.As(runErr, &ue) { // the input, found wrong by a dry run's single pass
+		return runErr
 	}
 	return a.importSummary(ctx, im, fl, runErr)
 }
@@ -262,7 +269,7 @@ func (im *importer) showFailure(r *importRow) {
 func (im *importer) listExisting(ctx context.Context, concurrency int) (*keySet, error) {
 	im.prog.printf("listing the contacts on the server...\n")
 	im.prog.reset("listed", 0)
-	on := &keySet{emails: map[string]bool{}, phones: map[string]bool{}}
+	on := &keySet{emails: map[dedupeKey]bool{}, phones: map[dedupeKey]bool{}}
 	ex := &exporter{client: im.client, pace: im.pace, prog: im.prog, concurrency: concurrency, out: on}
 	if err := ex.run(ctx); err != nil {
 		return nil, fmt.Errorf("contacts import: --skip-existing: listing the contacts: %w", err)
@@ -276,24 +283,24 @@ func (on *keySet) markExisting(r *importRow) {
 	if on == nil || r.state != statePending {
 		return
 	}
-	switch {
-	case on.emails[emailKey(r.fields.Email)]:
+	switch e, p := emailKey(r.fields.Email), phoneKey(r.fields.Phone); {
+	case e != "" && on.emails[keyOf("email", e)]:
 		r.state, r.reason = stateExisting, "email already on the server"
-	case on.phones[phoneKey(r.fields.Phone)]:
+	case p != "" && on.phones[keyOf("phone", p)]:
 		r.state, r.reason = stateExisting, "phone already on the server"
 	}
 }
 
 // keySet is a contactWriter that keeps the dedupe keys of the emails and phones written to it.
-type keySet struct{ emails, phones map[string]bool }
+type keySet struct{ emails, phones map[dedupeKey]bool }
 
 // Write keeps the dedupe keys of c's email and phone.
 func (k *keySet) Write(c *cashfin.Contact) error {
 	if e := emailKey(strings.TrimSpace(c.Email)); e != "" {
-		k.emails[e] = true
+		k.emails[keyOf("email", e)] = true
 	}
 	if p := phoneKey(c.Phone); p != "" {
-		k.phones[p] = true
+		k.phones[keyOf("phone", p)] = true
 	}
 	return nil
 }
@@ -384,7 +391,7 @@ func (im *importer) run(ctx context.Context, src *importSource, fl *importFlags,
 	im.halt, im.done = make(chan struct{}), map[int]*importRow{}
 	send := !fl.dryRun && pending > 0
 	var on *keySet
-	if fl.skipExisting && pending > 0 {
+	if fl.skipExisting && (pending > 0 || fl.dryRun) {
 		var err error
 		if on, err = im.listExisting(ctx, fl.concurrency); err != nil {
 			im.stop(err)

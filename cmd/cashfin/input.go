@@ -299,13 +299,18 @@ var errRecordTooLong = fmt.Errorf("a row longer than %d bytes: a quote that open
 
 // tap is a reader that keeps what was read from it until take.
 type tap struct {
-	r    io.Reader
-	buf  []byte
-	base int64 // offset of buf[0] in the stream
+	r     io.Reader
+	buf   []byte
+	start int   // buf[:start] was taken: dropped at the next Read
+	base  int64 // offset of buf[0] in the stream
 }
 
 // Read reads from the underlying reader, keeping a copy.
 func (t *tap) Read(p []byte) (int, error) {
+	if t.start > 0 { // what take returned is no longer in use: reuse its room
+		n := copy(t.buf, t.buf[t.start:])
+		t.buf, t.base, t.start = t.buf[:n], t.base+int64(t.start), 0
+	}
 	if len(t.buf) > maxRecord+len(p) {
 		return 0, errRecordTooLong
 	}
@@ -314,13 +319,12 @@ func (t *tap) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// take returns the bytes up to offset end, and forgets them at the next take.
+// take returns the bytes from the previous take up to offset end; they stay valid until the
+// next Read.
 func (t *tap) take(end int64) []byte {
 	n := int(end - t.base)
-	raw := t.buf[:n:n]
-	rest := t.buf[n:]
-	t.buf = append(make([]byte, 0, max(len(rest), 4096)), rest...)
-	t.base = end
+	raw := t.buf[t.start:n:n]
+	t.start = n
 	return raw
 }
 

@@ -53,8 +53,8 @@ func eachJSONElement(r io.Reader, fn func(rec *record) error) error {
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
 			var se *json.SyntaxError
-			if errors.As(err, &se) && se.Offset > t.base {
-				line += bytes.Count(t.buf[:min(len(t.buf), int(se.Offset-t.base))], []byte{'\n'})
+			if errors.As(err, &se) && se.Offset > t.base+int64(t.start) {
+				line += bytes.Count(t.buf[t.start:min(len(t.buf), int(se.Offset-t.base))], []byte{'\n'})
 			}
 			return fmt.Errorf("line %d: %v", line, err)
 		}

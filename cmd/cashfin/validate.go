@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -79,21 +80,22 @@ func idempotencyKey(f fields) string {
 }
 
 // dedupe remembers the rows seen so far, by email, by phone and by whole content, each with the
-// line that first had it. It keeps one small fixed-size key per value, not the values, so that
-// memory stays flat however long the file.
+// line that first had it. It keeps one 8-byte key per value, not the values, so that memory stays
+// flat however long the file: 600,000 keys (200,000 rows) take about 12 MB. Two values meet by
+// chance with a probability under 1e-8 in such a file; should they, a row is skipped as a
+// duplicate and says of which line, and nothing wrong is created.
 type dedupe struct {
 	lines map[dedupeKey]int32
 }
 
-// dedupeKey is a truncated SHA-256 of a kind and a value: 128 bits, so that two values never
-// meet by chance.
-type dedupeKey [16]byte
+// dedupeKey is the first 64 bits of the SHA-256 of a kind and a value.
+type dedupeKey uint64
 
 func newDedupe() *dedupe { return &dedupe{lines: map[dedupeKey]int32{}} }
 
 func keyOf(kind, v string) dedupeKey {
 	sum := sha256.Sum256([]byte(kind + "\x00" + v))
-	return dedupeKey(sum[:16])
+	return dedupeKey(binary.BigEndian.Uint64(sum[:8]))
 }
 
 // namedKey is a dedupe key and what it is the key of.
