@@ -135,7 +135,7 @@ func TestExitCodes(t *testing.T) {
 		{"wrong secret, list all", func(c *cli) { c.secret = "cs_live_wrong_and_secret" }, []string{"contacts", "list", "--all"}, exitFailure,
 			"cashfin: GET /business/contact/list: 401 Unauthorized: Unauthorized access!"},
 		{"network failure", func(c *cli) { c.baseURL = "http://127.0.0.1:1" }, []string{"contacts", "export"}, exitFailure,
-			"cashfin: GET /business/contact/list: "},
+			"cashfin: cannot reach 127.0.0.1:1 (3 attempts): GET /business/contact/list: "},
 		{"wrong secret, import", func(c *cli) { c.secret = "cs_live_wrong_and_secret" }, []string{"contacts", "import", good}, exitFailure,
 			"cashfin: contacts import: the API refused the client secret (GET /business/contact/list: 401 Unauthorized: Unauthorized access!"},
 		{"failed row", nil, []string{"contacts", "import", writeFile(t, "bad.csv", "name,email\nAnn,ann@\n")}, exitFailure, "line 2: malformed email"},

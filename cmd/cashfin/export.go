@@ -53,10 +53,10 @@ func (a *app) export(ctx context.Context, args []string) error {
 		w = tmp
 	}
 	cw := newContactWriter(w, common.format, writerOptions{excelSafe: *safe})
-	prog := newProgress(a.stderr, a.terminal(a.stderr), "exported", 0, a.tick)
+	prog := newProgress(a.stderr, a.terminal(a.stderr), a.width(), "exported", 0, a.tick)
 	ex := &exporter{
 		client:      client,
-		pace:        newPacer(a.pauseMin, prog),
+		pace:        newPacer(a.pauseMin, prog, a.host(common)),
 		prog:        prog,
 		search:      *search,
 		concurrency: *concurrency,
@@ -336,9 +336,13 @@ func fetchPage(ctx context.Context, client *cashfin.Client, pace *pacer, params 
 		if err := pace.wait(ctx); err != nil {
 			return nil, err
 		}
-		p, err := client.Contacts.List(ctx, params)
+		callCtx, attempts := countAttempts(ctx)
+		p, err := client.Contacts.List(callCtx, params)
 		if pace.check(err, try) {
 			continue
+		}
+		if isTransport(err) {
+			err = transportError(err, pace.host, int(attempts.Load()))
 		}
 		return p, err
 	}

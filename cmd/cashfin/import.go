@@ -113,8 +113,8 @@ func (a *app) importContacts(ctx context.Context, args []string) error {
 			return usagef("contacts import: --errors: %v", err)
 		}
 	}
-	prog := newProgress(a.stderr, a.terminal(a.stderr), "imported", 0, a.tick)
-	im := &importer{client: client, prog: prog, pace: newPacer(a.pauseMin, prog), errOut: errOut,
+	prog := newProgress(a.stderr, a.terminal(a.stderr), a.width(), "imported", 0, a.tick)
+	im := &importer{client: client, prog: prog, pace: newPacer(a.pauseMin, prog, a.host(common)), errOut: errOut,
 		host: a.host(common), counts: map[rowState]int{}}
 	if common.format != "" && !fl.dryRun {
 		im.out = newContactWriter(a.stdout, common.format, writerOptions{})
@@ -261,7 +261,7 @@ func (im *importer) showFailure(r *importRow) {
 		im.shown.Add(-1)
 		return
 	}
-	im.prog.printf("line %d: %s\n", r.line, r.reason)
+	im.prog.printf("line %d: %s\n", r.line, clean(r.reason))
 }
 
 // listExisting lists every contact on the server, pages fetched concurrently as an export

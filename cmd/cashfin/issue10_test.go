@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -19,6 +20,7 @@ import (
 	"golang.org/x/text/encoding/unicode"
 
 	"github.com/cashfin-go/cashfin"
+	"github.com/cashfin-go/cashfin/cashfintest"
 )
 
 // Item 2: the common spellings of the columns are read, the mapping is shown before anything is
@@ -328,4 +330,75 @@ func TestImportStreams(t *testing.T) {
 	grew := int64(*peak) - int64(before.HeapInuse)
 	t.Logf("heap in use grew by %.1f MB at most", float64(grew)/1e6)
 	assert.Less(t, grew, int64(12<<20))
+}
+
+// The progress bar fits the terminal: at 40 columns no line of it reaches the last column (which
+// would wrap and flood), and it never reaches standard output.
+func TestProgressFitsTerminal(t *testing.T) {
+	srv := newServer(t, cashfintest.WithLatency(2*time.Millisecond))
+	c := newCLI(t, srv)
+	c.terminal, c.width = true, 40
+	res := c.run("contacts", "import", writeFile(t, "c.csv", bigCSV(30)), "--rate", "0", "--concurrency", "2", "--format", "jsonl")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	bars := 0
+	for _, seg := range strings.Split(res.stderr, "\r") {
+		if strings.HasPrefix(seg, "[") {
+			bars++
+			assert.Less(t, len(strings.TrimRight(seg, " ")), 40, "%q", seg)
+		}
+	}
+	assert.NotZero(t, bars, "a bar was drawn: %q", res.stderr)
+	assert.NotContains(t, res.stdout, "\r")
+	for _, cols := range []int{80, 40, 20, 10, 1} {
+		line := fitBar("imported", 500, 1000, 5*time.Second, cols)
+		assert.Less(t, len(line), max(cols, 2), "%d columns: %q", cols, line)
+	}
+}
+
+// Server text cannot drive the terminal: escape sequences and control characters in an error
+// message are removed before it is printed.
+func TestServerTextIsCleaned(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		w.Write([]byte(`{"success":false,"error":"bad \u001b]0;owned\u0007\u001b[2J\u001b[31mred\u001b[0m\r\u0008name"}`))
+	}))
+	defer ts.Close()
+	c := newCLI(t, nil)
+	c.baseURL, c.secret = ts.URL, "cs_test_x"
+	for _, args := range [][]string{
+		{"contacts", "create", "--name", "Ann"},
+		{"contacts", "import", writeFile(t, "c.csv", "name\nAnn\n"), "--rate", "0"},
+	} {
+		res := c.run(args...)
+		assert.Equal(t, exitFailure, res.code, res.stderr)
+		assert.Contains(t, res.stderr, "bad red name")
+		assert.NotRegexp(t, "[\x00-\x08\x0b-\x1f\x7f]", res.stderr)
+	}
+}
+
+// Transport errors name the host and the number of attempts, in every command.
+func TestTransportErrorsNameHostAndAttempts(t *testing.T) {
+	c := newCLI(t, nil)
+	c.baseURL, c.secret = "http://127.0.0.1:1", "cs_test_x"
+	for _, args := range [][]string{
+		{"contacts", "create", "--name", "Ann"},
+		{"contacts", "get", "507f1f77bcf86cd799439011"},
+		{"contacts", "list"},
+		{"contacts", "list", "--all"},
+		{"contacts", "export"},
+	} {
+		res := c.run(args...)
+		assert.Equal(t, exitFailure, res.code, res.stderr)
+		assert.Regexp(t, `cannot reach 127\.0\.0\.1:1 \(3 attempts\): `, res.stderr, args)
+	}
+}
+
+// cashfin --version prints the SDK version and the build's VCS revision.
+func TestVersion(t *testing.T) {
+	for _, arg := range []string{"--version", "-version", "version"} {
+		res := newCLI(t, nil).run(arg)
+		assert.Equal(t, exitOK, res.code, res.stderr)
+		assert.Regexp(t, `^cashfin \S+ \(cashfin-go SDK `+regexp.QuoteMeta(cashfin.Version)+`\), revision \S+.*, go1\.\S+\n$`, res.stdout)
+	}
 }

@@ -35,9 +35,10 @@ func (a *app) list(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	pages := client.Contacts.ListPages(ctx, &p)
+	callCtx, attempts := countAttempts(ctx)
+	pages := client.Contacts.ListPages(callCtx, &p)
 	if !all {
-		pages = onePage(client.Contacts.List(ctx, &p))
+		pages = onePage(client.Contacts.List(callCtx, &p))
 	}
 	w := newContactWriter(a.stdout, common.format, writerOptions{})
 	var last *cashfin.Page[cashfin.Contact]
@@ -46,8 +47,9 @@ func (a *app) list(ctx context.Context, args []string) error {
 			if last != nil { // end what was streamed (a JSON array, say); print nothing otherwise
 				w.Close()
 			}
-			return err
+			return a.callError(common, err, attempts)
 		}
+		attempts.Store(0) // count the next page's attempts (the SDK may be fetching it already)
 		for i := range page.Data {
 			if err := w.Write(&page.Data[i]); err != nil {
 				return err

@@ -86,6 +86,14 @@ func transportError(err error, host string, attempts int) error {
 	return fmt.Errorf("cannot reach %s (%d %s): %w", host, attempts, plural(attempts, "attempt", "attempts"), err)
 }
 
+// callError is err, naming the host and the attempts made when it is a failure to reach the API.
+func (a *app) callError(c *commonFlags, err error, attempts *atomic.Int32) error {
+	if isTransport(err) {
+		return transportError(err, a.host(c), int(attempts.Load()))
+	}
+	return err
+}
+
 // countAttempts returns ctx with a count of the HTTP attempts made with it.
 func countAttempts(ctx context.Context) (context.Context, *atomic.Int32) {
 	n := new(atomic.Int32)
