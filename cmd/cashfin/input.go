@@ -82,10 +82,11 @@ type importSource struct {
 	enc     encoding.Encoding // nil for UTF-8
 	bom     []byte            // the byte-order mark the file starts with, if any
 	comma   rune
-	crlf    bool     // the header line ends in CRLF
-	header  []string // the CSV header as read; for JSON, the API's field names
-	columns []int    // field of each CSV column, or -1
-	ignored []int    // CSV columns mapped to no field
+	crlf    bool              // the header line ends in CRLF
+	header  []string          // the CSV header as read; for JSON, the API's field names
+	columns []int             // field of each CSV column, or -1
+	ignored []int             // CSV columns mapped to no field
+	maps    map[string]string // --map: header key -> field name, "" to ignore
 	cleanup func()
 }
 
@@ -138,6 +139,7 @@ func spool(r io.Reader) (string, error) {
 
 // sniff reads the start of the file: byte-order mark, format, header.
 func (s *importSource) sniff(name string, opts inputOptions) error {
+	s.maps = opts.maps
 	f, br, err := s.open()
 	if err != nil {
 		return err
@@ -376,9 +378,9 @@ func (s *importSource) each(fn func(rec *record) error) error {
 	text := s.decoded(br)
 	switch s.format {
 	case formatJSONL:
-		err = eachJSONLine(text, fn)
+		err = eachJSONLine(text, s.maps, fn)
 	case formatJSON:
-		err = eachJSONElement(text, fn)
+		err = eachJSONElement(text, s.maps, fn)
 	default:
 		err = s.eachCSV(text, fn)
 	}
@@ -415,11 +417,30 @@ func (s *importSource) eachCSV(text io.Reader, fn func(rec *record) error) error
 				rec.fields.set(s.columns[i], undoExcelSafe(v))
 			}
 		}
+		if err := s.checkIgnored(cells, line); err != nil {
+			return err
+		}
 		rec.err = ambiguousQuotes(raw, s.comma, line)
 		if err := fn(rec); err != nil {
 			return err
 		}
 	}
+}
+
+// checkIgnored refuses a row in which a column that would be ignored (and was not ignored on
+// purpose with --map COLUMN=) holds an email address: its header did not say so, its cells do.
+func (s *importSource) checkIgnored(cells []string, line int) error {
+	for _, i := range s.ignored {
+		if _, explicit := s.maps[headerKey(s.header[i])]; explicit || i >= len(cells) {
+			continue
+		}
+		if v := strings.TrimSpace(cells[i]); validEmail(v) {
+			h := s.header[i]
+			return fmt.Errorf("line %d: column %q holds an email address, but it would not be imported: "+
+				"say which field it is with --map %q, or ignore it with --map %q", line, h, h+"=FIELD", h+"=")
+		}
+	}
+	return nil
 }
 
 // ambiguousQuotes says why a row's quotes leave its cells in doubt, or "". A quote inside a cell

@@ -66,6 +66,21 @@ func TestImportMapAndIgnoredContactColumns(t *testing.T) {
 	assert.Equal(t, exitUsage, res.code, res.stderr)
 	assert.Contains(t, res.stderr, `column "e-mail" looks like an email or phone column`)
 
+	// A column whose header says nothing, but whose cells are email addresses.
+	res = c.run("contacts", "import", writeFile(t, "e.csv", "name,Contact info\nAnn,\nBo,bo@x.co\n"), "--rate", "0")
+	assert.Equal(t, exitUsage, res.code, res.stderr)
+	assert.Contains(t, res.stderr, `line 3: column "Contact info" holds an email address, but it would not be imported`)
+	assert.Len(t, srv.Contacts(), 1, "nothing more sent")
+
+	// JSON keys alike.
+	js := writeFile(t, "c.jsonl", `{"name":"Cy","work_email":"cy@x.co"}`+"\n")
+	res = c.run("contacts", "import", js, "--rate", "0")
+	assert.Equal(t, exitUsage, res.code, res.stderr)
+	assert.Contains(t, res.stderr, `line 1: key "work_email" looks like an email or phone, but it would not be imported`)
+	res = c.run("contacts", "import", js, "--rate", "0", "--map", "work_email=email")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Contains(t, people(srv.Contacts()), person{"Cy", "cy@x.co", "", "", ""})
+
 	for _, bad := range []string{"nocolumn=name", "Contact=birthday", "Contact"} {
 		res = c.run("contacts", "import", in, "--map", bad, "--dry-run")
 		assert.Equal(t, exitUsage, res.code, "%s: %s", bad, res.stderr)

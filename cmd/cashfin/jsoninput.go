@@ -15,7 +15,7 @@ const maxJSONLine = 1 << 20
 // eachJSONLine walks one JSON object per line, with the API's field names (or their aliases) as
 // keys. Blank lines are skipped; a line that is not such an object becomes a row that fails, not
 // a reason to stop.
-func eachJSONLine(r io.Reader, fn func(rec *record) error) error {
+func eachJSONLine(r io.Reader, maps map[string]string, fn func(rec *record) error) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), maxJSONLine)
 	for line := 1; sc.Scan(); line++ {
@@ -26,7 +26,11 @@ func eachJSONLine(r io.Reader, fn func(rec *record) error) error {
 		if err := checkText(text, line); err != nil {
 			return err
 		}
-		if err := fn(jsonRecord(text, line)); err != nil {
+		rec, err := jsonRecord(text, line, maps)
+		if err != nil {
+			return err
+		}
+		if err := fn(rec); err != nil {
 			return err
 		}
 	}
@@ -41,7 +45,7 @@ func eachJSONLine(r io.Reader, fn func(rec *record) error) error {
 
 // eachJSONElement walks a JSON array of objects (what "export --format json" writes), one
 // element at a time.
-func eachJSONElement(r io.Reader, fn func(rec *record) error) error {
+func eachJSONElement(r io.Reader, maps map[string]string, fn func(rec *record) error) error {
 	t := &tap{r: r}
 	dec := json.NewDecoder(t)
 	line := 1 // the line the decoder has reached
@@ -63,7 +67,11 @@ func eachJSONElement(r io.Reader, fn func(rec *record) error) error {
 		if err := checkText(raw, at); err != nil {
 			return err
 		}
-		if err := fn(jsonRecord(raw, at)); err != nil {
+		rec, err := jsonRecord(raw, at, maps)
+		if err != nil {
+			return err
+		}
+		if err := fn(rec); err != nil {
 			return err
 		}
 	}
@@ -74,28 +82,49 @@ func eachJSONElement(r io.Reader, fn func(rec *record) error) error {
 	return nil
 }
 
-// jsonRecord is the row one JSON object makes.
-func jsonRecord(text []byte, line int) *record {
+// jsonRecord is the row one JSON object makes. A key that looks like an email or phone but names
+// no field (nor is ignored with --map KEY=) is an error: its values would be dropped silently.
+func jsonRecord(text []byte, line int, maps map[string]string) (*record, error) {
 	rec := &record{line: line}
-	if err := decodeJSONRow(text, &rec.fields); err != nil {
+	if err := decodeJSONRow(text, &rec.fields, maps); err != nil {
+		var ik ignoredKey
+		if errors.As(err, &ik) {
+			return nil, fmt.Errorf("line %d: key %q looks like an email or phone, but it would not be imported: "+
+				"say which field it is with --map %q, or ignore it with --map %q", line, string(ik), string(ik)+"=FIELD", string(ik)+"=")
+		}
 		rec.err = err.Error()
 	}
 	rec.raw = rec.fields.values()
-	return rec
+	return rec, nil
 }
 
+// ignoredKey is a JSON key that looks like an email or phone but names no field.
+type ignoredKey string
+
+func (k ignoredKey) Error() string { return "ignored key " + string(k) }
+
 // decodeJSONRow reads one JSON object into f: strings as they are, numbers as written (a phone
-// number stored as a number), null as empty. Keys are matched as header names are; of two keys
-// for one field the better spelling wins ("companyname" over "company").
-func decodeJSONRow(text []byte, f *fields) error {
+// number stored as a number), null as empty. Keys are matched as header names are, --map first;
+// of two keys for one field the better spelling wins ("companyname" over "company").
+func decodeJSONRow(text []byte, f *fields, maps map[string]string) error {
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(text, &obj); err != nil || obj == nil {
 		return errors.New("not a JSON object")
 	}
-	best := [5]int{-1, -1, -1, -1, -1}
+	const unset = 1 << 30
+	best := [5]int{unset, unset, unset, unset, unset} // rank of the key each field came from
 	for k, raw := range obj {
 		i, rank := fieldOf(headerKey(k))
-		if i < 0 || (best[i] >= 0 && rank >= best[i]) {
+		if target, ok := maps[headerKey(k)]; ok {
+			i, rank = fieldByName(target), -1
+			if target == "" {
+				continue
+			}
+		}
+		if i < 0 && looksLikeContactColumn(k) {
+			return ignoredKey(k)
+		}
+		if i < 0 || rank >= best[i] {
 			continue
 		}
 		v, err := jsonScalar(raw)
