@@ -272,6 +272,9 @@ func (im *importer) listExisting(ctx context.Context, concurrency int) (*keySet,
 	on := &keySet{emails: map[dedupeKey]bool{}, phones: map[dedupeKey]bool{}}
 	ex := &exporter{client: im.client, pace: im.pace, prog: im.prog, concurrency: concurrency, out: on}
 	if err := ex.run(ctx); err != nil {
+		if errors.Is(err, cashfin.ErrUnauthorized) || errors.Is(err, cashfin.ErrForbidden) {
+			return nil, authError(err)
+		}
 		return nil, fmt.Errorf("contacts import: --skip-existing: listing the contacts: %w", err)
 	}
 	im.prog.printf("%d %s on the server\n", ex.written, plural(ex.written, "contact", "contacts"))

@@ -216,6 +216,17 @@ func TestImportRefusedSecret(t *testing.T) {
 	assert.Contains(t, res.stderr, "40 rows not sent: fix the secret, then run the same command again\n")
 	assert.NotContains(t, res.stderr, "run the same command again to finish")
 	assert.Equal(t, int64(1), creates.Load(), "stopped at the first refusal")
+
+	// A wrong secret: refused at the first request, whichever it is.
+	for _, args := range [][]string{{"--rate", "0"}, {"--skip-existing"}} {
+		c = newCLI(t, srv)
+		c.secret = "cs_live_wrong"
+		res = c.run(append([]string{"contacts", "import", writeFile(t, "c.csv", bigCSV(5))}, args...)...)
+		assert.Equal(t, exitFailure, res.code, res.stderr)
+		assert.Contains(t, res.stderr, "the API refused the client secret (GET /business/contact/list: 401 Unauthorized", args)
+		assert.Contains(t, res.stderr, "5 rows not sent: fix the secret, then run the same command again\n", args)
+	}
+	assert.Empty(t, srv.Contacts())
 }
 
 // Item 7: --errors naming the input is refused; the errors file keeps the input's byte-order
