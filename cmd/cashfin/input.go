@@ -455,15 +455,50 @@ func ambiguousQuotes(raw []byte, comma rune, line int) string {
 	if _, err := strict.Read(); err == nil {
 		return ""
 	}
-	quotedCell := raw[0] == '"' || bytes.Contains(raw, []byte(string(comma)+`"`)) ||
-		bytes.Contains(raw, []byte("\n\""))
-	if !quotedCell {
+	if !strayQuote(string(bytes.TrimRight(raw, "\r\n")), string(comma)) {
 		return ""
 	}
 	if lines := bytes.Count(bytes.TrimRight(raw, "\r\n"), []byte{'\n'}); lines > 0 {
 		return fmt.Sprintf("ambiguous quotes: a quoted cell runs over lines %d to %d; check the quotes and fix the row", line, line+lines)
 	}
 	return "ambiguous quotes: a quoted cell holds a stray quote; fix the row (double a quote inside quotes: \"\")"
+}
+
+// strayQuote reports whether a row has a quoted cell (one starting with a quote) that does not
+// end as RFC 4180 says: its closing quote followed by the delimiter or the end of the row, and
+// every quote inside it doubled. Quotes inside unquoted cells are text, not stray.
+func strayQuote(row, comma string) bool {
+	for i := 0; i <= len(row); i += len(comma) {
+		if !strings.HasPrefix(row[i:], `"`) { // unquoted: up to the next delimiter
+			k := strings.Index(row[i:], comma)
+			if k < 0 {
+				return false
+			}
+			i += k
+			continue
+		}
+		j := i + 1
+		for {
+			k := strings.IndexByte(row[j:], '"')
+			if k < 0 {
+				return true // never closes
+			}
+			j += k + 1
+			if strings.HasPrefix(row[j:], `"`) { // a doubled quote
+				j++
+				continue
+			}
+			if j == len(row) || strings.HasPrefix(row[j:], comma) {
+				break
+			}
+			return true // a quote inside, followed by text
+		}
+		if j == len(row) {
+			return false
+		}
+		i = j
+	}
+	return false
 }
 
 // undoExcelSafe removes the quote that "export --excel-safe" puts before a cell a spreadsheet

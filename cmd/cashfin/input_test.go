@@ -132,3 +132,19 @@ func TestOpenImport(t *testing.T) {
 		assert.Contains(t, err.Error(), "standard input: no name column")
 	})
 }
+
+func TestStrayQuote(t *testing.T) {
+	for row, want := range map[string]bool{
+		`Amina "The Boss" M,a@b.co`:          false, // quotes inside an unquoted cell are text
+		`Amina "The Boss" M,"Acme, Ltd"`:     false,
+		`"Okafor, Chinedu","Cape ""Winds"""`: false,
+		`"Kofi "K" Mensah",k@x.co`:           true,
+		`"Bob`:                               true,
+		`x,"y"z`:                             true,
+		`"a";"b"`:                            true, // with "," as the delimiter
+	} {
+		assert.Equal(t, want, strayQuote(row, ","), row)
+	}
+	assert.False(t, strayQuote(`"a";"b"`, ";"))
+	assert.False(t, strayQuote("\"a\"\t\"b\"", "\t"))
+}

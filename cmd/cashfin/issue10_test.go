@@ -273,13 +273,15 @@ func TestImportLazyQuotes(t *testing.T) {
 	in := writeFile(t, "c.csv", "name,email\n"+
 		"Amina \"The Boss\" M,amina@x.co\n"+
 		"\"Kofi \"K\" Mensah\",kofi@x.co\n"+
-		"Lulu,lulu@x.co\n")
+		"Lulu,lulu@x.co\n"+
+		"Ama \"Mama\" Boateng,\"ama@x.co\"\n")
 	errPath := filepath.Join(t.TempDir(), "errors.csv")
 	res := newCLI(t, srv).run("contacts", "import", in, "--rate", "0", "--errors", errPath)
 	assert.Equal(t, exitFailure, res.code, res.stderr)
 	assert.Contains(t, res.stderr, "line 3: ambiguous quotes")
-	assert.Equal(t, []person{{`Amina "The Boss" M`, "amina@x.co", "", "", ""}, {"Lulu", "lulu@x.co", "", "", ""}}, people(srv.Contacts()))
-	assert.Equal(t, "created 2, skipped 0 (duplicates 0, existing 0), failed 1", summaryLine(res.stderr))
+	assert.Equal(t, []person{{`Ama "Mama" Boateng`, "ama@x.co", "", "", ""}, {`Amina "The Boss" M`, "amina@x.co", "", "", ""},
+		{"Lulu", "lulu@x.co", "", "", ""}}, people(srv.Contacts()))
+	assert.Equal(t, "created 3, skipped 0 (duplicates 0, existing 0), failed 1", summaryLine(res.stderr))
 	assert.Len(t, readCSVFile(t, errPath), 2)
 
 	// A quote that never closes swallows the lines after it: one ambiguous row, named with its lines.
