@@ -447,15 +447,7 @@ func (s *importSource) checkIgnored(cells []string, line int) error {
 // that does not start with one (Amina "The Boss" M) is plainly part of the text; a quoted cell
 // with a stray quote inside, or one that runs on over lines it was not meant to, is not.
 func ambiguousQuotes(raw []byte, comma rune, line int) string {
-	if bytes.IndexByte(raw, '"') < 0 {
-		return ""
-	}
-	strict := csv.NewReader(bytes.NewReader(raw))
-	strict.Comma, strict.FieldsPerRecord = comma, -1
-	if _, err := strict.Read(); err == nil {
-		return ""
-	}
-	if !strayQuote(string(bytes.TrimRight(raw, "\r\n")), string(comma)) {
+	if bytes.IndexByte(raw, '"') < 0 || !strayQuote(string(bytes.TrimRight(raw, "\r\n")), string(comma)) {
 		return ""
 	}
 	if lines := bytes.Count(bytes.TrimRight(raw, "\r\n"), []byte{'\n'}); lines > 0 {
