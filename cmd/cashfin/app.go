@@ -71,7 +71,9 @@ const usageText = `usage:
   cashfin contacts get ID
   cashfin contacts list [--page N] [--limit N] [--search S] [--all]
   cashfin contacts import FILE [--concurrency N] [--rate R] [--skip-existing] [--dry-run] [--errors OUT.csv]
+                               [--map COLUMN=FIELD]... [--encoding E] [--delimiter D]
   cashfin contacts export [--search S] [--concurrency N] [--rate R] [--out FILE] [--excel-safe]
+  cashfin --version
 
 Every command takes --format table|json|jsonl|csv and --base-url URL.
 The client secret is read from CASHFIN_CLIENT_SECRET; the base URL from --base-url,

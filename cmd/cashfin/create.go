@@ -37,5 +37,5 @@ func (a *app) create(ctx context.Context, args []string) error {
 	if err != nil {
 		return a.callError(common, err, attempts)
 	}
-	return writeContact(a.stdout, common.format, c)
+	return writeContact(a.stdout, common.format, a.terminal(a.stdout), c)
 }

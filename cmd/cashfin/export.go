@@ -52,7 +52,7 @@ func (a *app) export(ctx context.Context, args []string) error {
 		defer tmp.Close()
 		w = tmp
 	}
-	cw := newContactWriter(w, common.format, writerOptions{excelSafe: *safe})
+	cw := newContactWriter(w, common.format, writerOptions{excelSafe: *safe, terminal: tmp == nil && a.terminal(a.stdout)})
 	prog := newProgress(a.stderr, a.terminal(a.stderr), a.width(), "exported", 0, a.tick)
 	ex := &exporter{
 		client:      client,

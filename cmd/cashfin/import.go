@@ -117,7 +117,7 @@ func (a *app) importContacts(ctx context.Context, args []string) error {
 	im := &importer{client: client, prog: prog, pace: newPacer(a.pauseMin, prog, a.host(common)), errOut: errOut,
 		host: a.host(common), counts: map[rowState]int{}}
 	if common.format != "" && !fl.dryRun {
-		im.out = newContactWriter(a.stdout, common.format, writerOptions{})
+		im.out = newContactWriter(a.stdout, common.format, writerOptions{terminal: a.terminal(a.stdout)})
 	}
 	runErr := im.run(ctx, src, fl, pending)
 	prog.finish()

@@ -405,6 +405,24 @@ func TestServerTextIsCleaned(t *testing.T) {
 	}
 }
 
+// Fields printed to a terminal lose their escape sequences in every format; written to a file or
+// a pipe, a CSV keeps the data as it is.
+func TestFieldsOnTerminalAreCleaned(t *testing.T) {
+	srv := newServer(t)
+	srv.AddContacts(cashfin.Contact{Name: "Eve \x1b]0;owned\x07\x1b[2JX", Email: "eve@x.co"})
+	c := newCLI(t, srv)
+	c.terminal = true
+	for _, format := range []string{"table", "csv", "json", "jsonl"} {
+		res := c.run("contacts", "list", "--format", format)
+		require.Equal(t, exitOK, res.code, res.stderr)
+		assert.NotContains(t, res.stdout, "\x1b", format)
+		assert.Contains(t, res.stdout, "Eve", format)
+	}
+	c.terminal = false
+	res := c.run("contacts", "list", "--format", "csv")
+	assert.Contains(t, res.stdout, "\x1b]0;owned", "not a terminal: the data as it is")
+}
+
 // Transport errors name the host and the number of attempts, in every command.
 func TestTransportErrorsNameHostAndAttempts(t *testing.T) {
 	c := newCLI(t, nil)

@@ -40,7 +40,7 @@ func (a *app) list(ctx context.Context, args []string) error {
 	if !all {
 		pages = onePage(client.Contacts.List(callCtx, &p))
 	}
-	w := newContactWriter(a.stdout, common.format, writerOptions{})
+	w := newContactWriter(a.stdout, common.format, writerOptions{terminal: a.terminal(a.stdout)})
 	var last *cashfin.Page[cashfin.Contact]
 	for page, err := range pages {
 		if err != nil {

@@ -68,6 +68,7 @@ type writerOptions struct {
 	columns   []column
 	single    bool // json: one object rather than an array (get, create)
 	excelSafe bool // csv: defuse cells a spreadsheet would run as a formula
+	terminal  bool // csv: the output is a terminal: cells lose control characters and escape sequences
 }
 
 // newContactWriter returns a writer of format (table, json, jsonl or csv) to w.
@@ -82,7 +83,7 @@ func newContactWriter(w io.Writer, format string, opts writerOptions) contactWri
 	case "jsonl":
 		return &jsonlWriter{w: bw}
 	case "csv":
-		return &csvWriter{w: bw, cw: csv.NewWriter(bw), columns: opts.columns, excelSafe: opts.excelSafe}
+		return &csvWriter{w: bw, cw: csv.NewWriter(bw), columns: opts.columns, excelSafe: opts.excelSafe, terminal: opts.terminal}
 	default:
 		return newTableWriter(bw, opts.columns)
 	}
@@ -162,6 +163,7 @@ type csvWriter struct {
 	cw        *csv.Writer
 	columns   []column
 	excelSafe bool
+	terminal  bool
 	started   bool
 	row       []string
 }
@@ -187,6 +189,9 @@ func (c *csvWriter) Write(ct *cashfin.Contact) error {
 	c.row = c.row[:0]
 	for _, col := range c.columns {
 		v := col.value(ct)
+		if c.terminal {
+			v = clean(v)
+		}
 		if c.excelSafe {
 			v = excelSafe(v)
 		}
@@ -300,9 +305,9 @@ func (t *tableWriter) line(cells []string) {
 // Close writes what is left, the header at least.
 func (t *tableWriter) Close() error { return t.Flush() }
 
-// writeContact writes one contact in format, for create and get.
-func writeContact(w io.Writer, format string, c *cashfin.Contact) error {
-	cw := newContactWriter(w, format, writerOptions{columns: detailColumns, single: true})
+// writeContact writes one contact in format, for create and get; terminal says w is one.
+func writeContact(w io.Writer, format string, terminal bool, c *cashfin.Contact) error {
+	cw := newContactWriter(w, format, writerOptions{columns: detailColumns, single: true, terminal: terminal})
 	if err := cw.Write(c); err != nil {
 		return err
 	}

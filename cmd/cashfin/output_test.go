@@ -55,7 +55,7 @@ func TestWriterJSONSingle(t *testing.T) {
 	c := testContacts[0]
 	c.Active = &yes
 	var b bytes.Buffer
-	require.NoError(t, writeContact(&b, "json", &c))
+	require.NoError(t, writeContact(&b, "json", false, &c))
 	var got map[string]any
 	require.NoError(t, json.Unmarshal(b.Bytes(), &got), "one object, not an array")
 	assert.Equal(t, true, got["active"])
@@ -115,7 +115,7 @@ func TestWriterTableDetail(t *testing.T) {
 	c := testContacts[0]
 	c.Active, c.UpdatedAt = &yes, c.CreatedAt
 	var b bytes.Buffer
-	require.NoError(t, writeContact(&b, "table", &c))
+	require.NoError(t, writeContact(&b, "table", false, &c))
 	assert.Regexp(t, `active\s+updatedat\n.*true\s+2024-01-15T12:00:00.000Z\n$`, b.String())
 }
 
