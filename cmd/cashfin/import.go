@@ -133,6 +133,9 @@ func (a *app) importContacts(ctx context.Context, args []string) error {
 	}
 	var ue *usageError
 	if errors.As(runErr, &ue) { // the input, found wrong by a dry run's single pass
+		if errOut != nil {
+			os.Remove(fl.errorsPath) // half an account of a file that cannot be read
+		}
 		return runErr
 	}
 	return a.importSummary(ctx, im, fl, runErr)

@@ -329,8 +329,10 @@ func TestImportJSONArray(t *testing.T) {
 	assert.Contains(t, res.stderr, "line 3: no name\n")
 	assert.Contains(t, res.stderr, "line 4: not a JSON object\n")
 
-	res = newCLI(t, dst).run("contacts", "import", writeFile(t, "bad.json", "[{\"name\":\"Ann\"},\n{\"name\":}]"), "--dry-run")
+	errPath := filepath.Join(t.TempDir(), "errors.csv")
+	res = newCLI(t, dst).run("contacts", "import", writeFile(t, "bad.json", "[{\"name\":\"\"},\n{\"name\":}]"), "--dry-run", "--errors", errPath)
 	assert.Equal(t, exitUsage, res.code, res.stderr)
+	assert.NoFileExists(t, errPath, "no half errors file for a file that cannot be read")
 	assert.Regexp(t, regexp.MustCompile(`line 2: invalid character`), res.stderr)
 }
 
