@@ -22,6 +22,7 @@ var commands = []*command{
 	listCommand(contacts),
 	importCommand,
 	exportCommand(contacts),
+	webhooksSend,
 }
 
 // command is one command of the CLI: "cashfin GROUP NAME".
@@ -121,8 +122,9 @@ func usageText() string {
 Every command that calls the API takes --format table|json|jsonl|csv and --base-url URL.
 The client secret is read from %s; the base URL from --base-url,
 else %s, else %s.
+webhooks send signs with the webhook secret, read from %s.
 Run "cashfin GROUP COMMAND -h" for a command's flags.
-`, cashfin.EnvClientSecret, cashfin.EnvBaseURL, cashfin.DefaultBaseURL)
+`, cashfin.EnvClientSecret, cashfin.EnvBaseURL, cashfin.DefaultBaseURL, envWebhookSecret)
 	return b.String()
 }
 

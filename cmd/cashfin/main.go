@@ -7,6 +7,7 @@
 //	cashfin contacts import FILE [--concurrency N] [--rate R] [--skip-existing] [--dry-run] [--errors OUT.csv]
 //	                             [--map COLUMN=FIELD]... [--encoding E] [--delimiter D]
 //	cashfin contacts export [--search S] [--concurrency N] [--rate R] [--out FILE] [--excel-safe]
+//	cashfin webhooks send --url URL --type TYPE [--data JSON|@FILE]
 //	cashfin --version
 //
 // Every command takes --format table|json|jsonl|csv and --base-url URL. The client secret is read

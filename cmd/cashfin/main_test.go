@@ -37,6 +37,7 @@ type cli struct {
 	terminal bool
 	width    int // the terminal's width in columns, 0 for unknown
 	opts     []cashfin.Option
+	vars     map[string]string // other environment variables
 }
 
 // newCLI returns a runner pointed at srv (or at nothing, when srv is nil), with fast retries and
@@ -65,7 +66,7 @@ func (c *cli) env(name string) string {
 	case cashfin.EnvBaseURL:
 		return c.baseURL
 	}
-	return ""
+	return c.vars[name]
 }
 
 // run runs "cashfin args..." with ctx.
