@@ -29,14 +29,28 @@ type Page[T any] struct {
 	Pagination Pagination
 }
 
-// pageFetcher fetches page n of a list; hasInfo reports whether the answer had a page block.
-type pageFetcher[T any] func(ctx context.Context, n int) (p *Page[T], hasInfo bool, err error)
+// pageFetcher fetches page n of a list; hasInfo reports whether the answer had a page block. It
+// records the response's metadata in meta, when meta is not nil and a response was received.
+type pageFetcher[T any] func(ctx context.Context, n int, meta *Response) (p *Page[T], hasInfo bool, err error)
 
 // pageResult is a fetched page on its way to the iterator.
 type pageResult[T any] struct {
 	page    *Page[T]
 	hasInfo bool
 	err     error
+	meta    *Response // the page's response metadata; nil unless the caller asked for it
+}
+
+// fetchInto runs fetch for page n, with a fresh metadata slot when the caller wants metadata
+// (into != nil): a fetch read ahead must not write to the caller's Response while the loop body
+// may be reading it.
+func fetchInto[T any](ctx context.Context, fetch pageFetcher[T], n int, into *Response) pageResult[T] {
+	var meta *Response
+	if into != nil {
+		meta = new(Response)
+	}
+	p, hasInfo, err := fetch(ctx, n, meta)
+	return pageResult[T]{p, hasInfo, err, meta}
 }
 
 // iteratePages walks the pages of a list from page first, limit records a page, in order. While
@@ -44,8 +58,9 @@ type pageResult[T any] struct {
 // stays bounded). The walk ends after the last page: the one whose block says page >= pages, or,
 // with no block, the first page shorter than limit, or an empty page. An error is yielded once and
 // ends the walk. Breaking out of the loop, or cancelling ctx, cancels the fetch in flight and
-// waits for it: no goroutine outlives the loop.
-func iteratePages[T any](ctx context.Context, first, limit int, fetch pageFetcher[T]) iter.Seq2[*Page[T], error] {
+// waits for it: no goroutine outlives the loop. When into is not nil, *into is set to the
+// response of each page (or failure) in the loop's goroutine, just before it is yielded.
+func iteratePages[T any](ctx context.Context, first, limit int, into *Response, fetch pageFetcher[T]) iter.Seq2[*Page[T], error] {
 	return func(yield func(*Page[T], error) bool) {
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
@@ -60,27 +75,28 @@ func iteratePages[T any](ctx context.Context, first, limit int, fetch pageFetche
 		prefetch := func(n int) {
 			ahead = make(chan pageResult[T], 1)
 			go func(ch chan<- pageResult[T]) {
-				p, hasInfo, err := fetch(ctx, n)
-				ch <- pageResult[T]{p, hasInfo, err}
+				ch <- fetchInto(ctx, fetch, n, into)
 			}(ahead)
 		}
 
-		p, hasInfo, err := fetch(ctx, first)
+		r := fetchInto(ctx, fetch, first, into)
 		for n := first; ; n++ {
-			if err != nil {
-				yield(nil, err)
+			if r.meta != nil && r.meta.StatusCode != 0 { // a response was received
+				*into = *r.meta
+			}
+			if r.err != nil {
+				yield(nil, r.err)
 				return
 			}
-			more := hasMore(p, hasInfo, n, limit)
+			more := hasMore(r.page, r.hasInfo, n, limit)
 			if more {
 				prefetch(n + 1)
 			}
-			if !yield(p, nil) || !more {
+			if !yield(r.page, nil) || !more {
 				return
 			}
-			r := <-ahead
+			r = <-ahead
 			ahead = nil
-			p, hasInfo, err = r.page, r.hasInfo, r.err
 		}
 	}
 }
@@ -166,30 +182,37 @@ func (o listOptions) query(n int) string {
 	return string(b)
 }
 
-// listPage fetches page n of the list at path.
-func listPage[T any, W wire[T]](ctx context.Context, c *Client, path string, o listOptions, n int) (*Page[T], bool, error) {
-	return fetchPage[T, W](ctx, c, &transport.Request{Method: http.MethodGet, Path: path, Query: o.query(n)})
+// listPage fetches page n of the list at path, recording its response's metadata in meta, if set.
+func listPage[T any, W wire[T]](ctx context.Context, c *Client, s *callSettings, path string, o listOptions, n int, meta *Response) (*Page[T], bool, error) {
+	return fetchPage[T, W](ctx, c, s, &transport.Request{Method: http.MethodGet, Path: path, Query: o.query(n)}, meta)
 }
 
 // list fetches the one page of the list at path that o selects (the API's default limit when
-// o.Limit is 0).
-func list[T any, W wire[T]](ctx context.Context, c *Client, path string, o listOptions) (*Page[T], error) {
-	o, err := o.resolve(0)
+// o.Limit is 0), with the call's options opts.
+func list[T any, W wire[T]](ctx context.Context, c *Client, path string, o listOptions, opts []CallOption) (*Page[T], error) {
+	s, err := c.settings(opts)
 	if err != nil {
 		return nil, err
 	}
-	p, _, err := listPage[T, W](ctx, c, path, o, o.Page)
+	if o, err = o.resolve(0); err != nil {
+		return nil, err
+	}
+	p, _, err := listPage[T, W](ctx, c, s, path, o, o.Page, s.into)
 	return p, err
 }
 
 // listPages walks the pages of the list at path from o.Page, maxLimit records a page unless
-// o.Limit says otherwise, reading one page ahead (see iteratePages).
-func listPages[T any, W wire[T]](ctx context.Context, c *Client, path string, o listOptions) iter.Seq2[*Page[T], error] {
-	o, err := o.resolve(maxLimit)
+// o.Limit says otherwise, reading one page ahead (see iteratePages), with the call's options opts
+// applying to every page.
+func listPages[T any, W wire[T]](ctx context.Context, c *Client, path string, o listOptions, opts []CallOption) iter.Seq2[*Page[T], error] {
+	s, err := c.settings(opts)
+	if err == nil {
+		o, err = o.resolve(maxLimit)
+	}
 	if err != nil {
 		return func(yield func(*Page[T], error) bool) { yield(nil, err) }
 	}
-	return iteratePages(ctx, o.Page, o.Limit, func(ctx context.Context, n int) (*Page[T], bool, error) {
-		return listPage[T, W](ctx, c, path, o, n)
+	return iteratePages(ctx, o.Page, o.Limit, s.into, func(ctx context.Context, n int, meta *Response) (*Page[T], bool, error) {
+		return listPage[T, W](ctx, c, s, path, o, n, meta)
 	})
 }

@@ -2,7 +2,6 @@ package cashfin
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/cashfin-go/cashfin/internal/envelope"
 	"github.com/cashfin-go/cashfin/internal/transport"
@@ -18,16 +17,18 @@ type wire[T any] interface {
 	value() T
 }
 
-// send runs r and returns the response of a 2xx, or the error a caller should see.
-func (c *Client) send(ctx context.Context, r *transport.Request) (*transport.Response, error) {
+// send runs r with the call's settings s and returns the response of a 2xx, or the error a caller
+// should see. The response is returned with the error too, whenever one was received.
+func (c *Client) send(ctx context.Context, s *callSettings, r *transport.Request) (*transport.Response, error) {
+	r.Call = s.call
 	resp, err := c.t.Do(ctx, r)
 	switch {
 	case err != nil:
-		return nil, fmt.Errorf("cashfin: %s %s: %w", r.Method, c.t.Path(r.Path), err)
+		return nil, transportError(r.Method, c.t.Path(r.Path), err)
 	case resp.TooLarge:
-		return nil, tooLargeError(resp)
+		return resp, tooLargeError(resp)
 	case resp.StatusCode < 200 || resp.StatusCode >= 300:
-		return nil, abandoned(resp, failureError(resp, envelope.DecodeError(resp.Body)))
+		return resp, abandoned(resp, failureError(resp, envelope.DecodeError(resp.Body)))
 	}
 	return resp, nil
 }
@@ -58,13 +59,14 @@ func decode[W any](resp *transport.Response) (W, *envelope.PageInfo, error) {
 	return w, nil, failureError(clean, f)
 }
 
-// fetch runs r and decodes the envelope's data, a single resource.
-func fetch[T any, W wire[T]](ctx context.Context, c *Client, r *transport.Request) (*T, error) {
-	resp, err := c.send(ctx, r)
-	if err != nil {
-		return nil, err
+// fetch runs r with the call's settings s and decodes the envelope's data, a single resource.
+func fetch[T any, W wire[T]](ctx context.Context, c *Client, s *callSettings, r *transport.Request) (*T, error) {
+	resp, err := c.send(ctx, s, r)
+	var w W
+	if err == nil {
+		w, _, err = decode[W](resp)
 	}
-	w, _, err := decode[W](resp)
+	record(s.into, resp)
 	if err != nil {
 		return nil, err
 	}
@@ -72,14 +74,17 @@ func fetch[T any, W wire[T]](ctx context.Context, c *Client, r *transport.Reques
 	return &v, nil
 }
 
-// fetchPage runs r and decodes the envelope's data, a list of resources, with its page block.
-// hasInfo reports whether the response had a page block at all.
-func fetchPage[T any, W wire[T]](ctx context.Context, c *Client, r *transport.Request) (p *Page[T], hasInfo bool, err error) {
-	resp, err := c.send(ctx, r)
-	if err != nil {
-		return nil, false, err
+// fetchPage runs r with the call's settings s and decodes the envelope's data, a list of
+// resources, with its page block. hasInfo reports whether the response had a page block at all.
+// The response's metadata goes to meta (not to s's WithResponseInto: see iteratePages), if set.
+func fetchPage[T any, W wire[T]](ctx context.Context, c *Client, s *callSettings, r *transport.Request, meta *Response) (p *Page[T], hasInfo bool, err error) {
+	resp, err := c.send(ctx, s, r)
+	var ws []W
+	var info *envelope.PageInfo
+	if err == nil {
+		ws, info, err = decode[[]W](resp)
 	}
-	ws, info, err := decode[[]W](resp)
+	record(meta, resp)
 	if err != nil {
 		return nil, false, err
 	}

@@ -18,19 +18,19 @@ import (
 
 // policy decides, after each attempt, whether to try again and how long to wait first.
 type policy struct {
-	maxRetries       int
-	waitMin, waitMax time.Duration
-	logger           *slog.Logger
-	redact           redactor // for what the server put in an error or a header
+	logger *slog.Logger
+	redact redactor // for what the server put in an error or a header
+	window *window  // the server's rate-limit window, updated from every response
 }
 
 // check is retryablehttp's CheckRetry. Unlike retryablehttp's split between CheckRetry and
 // Backoff, it both decides and waits: only here are the context (for its deadline), the response
 // (for Retry-After) and the call's attempt count all visible. It:
+//   - records the rate-limit window the response reports, if any;
 //   - retries connection errors (not TLS certificate errors, unknown hosts or oversized bodies) and
-//     408, 429, 500, 502, 503 and 504, at most maxRetries times;
+//     408, 429, 500, 502, 503 and 504, at most the call's MaxRetries times;
 //   - waits an exponential backoff with jitter, or the server's Retry-After when that is within
-//     waitMax, and gives up at once (handing back the response) when Retry-After is longer;
+//     the call's WaitMax, and gives up at once (handing back the response) when it is longer;
 //   - gives up at once, recording why in st.abandoned, when a retry is due but the context has
 //     ended or its deadline would pass before the next attempt starts;
 //   - logs one Debug record per attempt.
@@ -39,7 +39,10 @@ func (p *policy) check(ctx context.Context, resp *http.Response, err error) (boo
 	if st == nil { // not a call made by Transport.Do
 		return false, nil
 	}
-	retry, wait := p.decide(st.n, resp, err)
+	if resp != nil {
+		p.window.observe(resp.Header)
+	}
+	retry, wait := decide(st.call, st.n, resp, err)
 	if retry {
 		dl, ok := ctx.Deadline()
 		switch {
@@ -63,14 +66,14 @@ func (p *policy) check(ctx context.Context, resp *http.Response, err error) (boo
 	}
 }
 
-// decide says whether attempt n (1-based) should be retried, and after how long, whatever the
-// context (check looks at that).
-func (p *policy) decide(n int, resp *http.Response, err error) (bool, time.Duration) {
-	if n > p.maxRetries {
+// decide says whether attempt n (1-based) of a call with settings c should be retried, and after
+// how long, whatever the context (check looks at that).
+func decide(c *Call, n int, resp *http.Response, err error) (bool, time.Duration) {
+	if n > c.MaxRetries {
 		return false, 0
 	}
 	if err != nil {
-		return retryableError(err), p.backoff(n)
+		return retryableError(err), backoff(c, n)
 	}
 	switch resp.StatusCode {
 	case http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
@@ -79,20 +82,20 @@ func (p *policy) decide(n int, resp *http.Response, err error) (bool, time.Durat
 		return false, 0
 	}
 	if ra := retryAfter(resp.Header, bodyBytes(resp), time.Now()); ra > 0 {
-		if ra > p.waitMax {
+		if ra > c.WaitMax {
 			return false, ra // the caller gets the response, with RetryAfter set, at once
 		}
 		return true, ra
 	}
-	return true, p.backoff(n)
+	return true, backoff(c, n)
 }
 
-// backoff is the wait after attempt n: waitMin doubled for each earlier attempt, capped at
-// waitMax, with "equal jitter" (a random point in its upper half), never under waitMin.
-func (p *policy) backoff(n int) time.Duration {
-	d := p.waitMax
+// backoff is the wait after attempt n: WaitMin doubled for each earlier attempt, capped at
+// WaitMax, with "equal jitter" (a random point in its upper half), never under WaitMin.
+func backoff(c *Call, n int) time.Duration {
+	d := c.WaitMax
 	if shift := n - 1; shift < 32 {
-		if exp := p.waitMin << shift; exp > 0 && exp < p.waitMax {
+		if exp := c.WaitMin << shift; exp > 0 && exp < c.WaitMax {
 			d = exp
 		}
 	}
@@ -100,7 +103,7 @@ func (p *policy) backoff(n int) time.Duration {
 	if half > 0 {
 		d = half + rand.N(half+1)
 	}
-	return max(d, p.waitMin)
+	return max(d, c.WaitMin)
 }
 
 // retryableError says whether a transport error may go away on another attempt. (The caller's own

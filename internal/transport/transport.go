@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -32,12 +33,24 @@ type Config struct {
 	Secret       string        // sent raw in Authorization
 	UserAgent    string        // the full User-Agent header
 	HTTPClient   *http.Client  // the caller's client, never modified (its Timeout is not used); nil for the SDK's own
-	Timeout      time.Duration // per attempt, body included; 0 for none
-	MaxRetries   int           // retries after the first attempt
-	RetryWaitMin time.Duration
+	Timeout      time.Duration // the default per attempt, body included; 0 for none
+	MaxRetries   int           // the default number of retries after the first attempt
+	RetryWaitMin time.Duration // the default backoff bounds
 	RetryWaitMax time.Duration
+	Header       http.Header  // the default extra request headers (canonical keys); nil for none
 	Logger       *slog.Logger // one Debug record per attempt; nil for none
 	Limiter      Limiter      // waited on before every attempt; nil for none
+}
+
+// Call holds the settings of one call that a caller may change per call. A Transport has its
+// defaults (from Config); a Request may carry its own, resolved by the caller once per call. A Call
+// is read concurrently and never modified once in use.
+type Call struct {
+	MaxRetries int           // retries after the first attempt
+	WaitMin    time.Duration // backoff bounds; WaitMax is also the longest Retry-After or window wait
+	WaitMax    time.Duration
+	Timeout    time.Duration // per attempt, body included; 0 for none
+	Header     http.Header   // extra request headers (canonical keys), set after the SDK's own; nil for none
 }
 
 // Request is one API call.
@@ -47,6 +60,7 @@ type Request struct {
 	Query          string // encoded query, without "?"
 	Body           []byte // JSON body, nil for none
 	IdempotencyKey string // sent on every attempt when non-empty
+	Call           *Call  // this call's settings; nil for the Transport's defaults
 }
 
 // Response is the final answer to a Request, after any retries.
@@ -84,6 +98,15 @@ func (r *Response) Redacted() *Response {
 	return &c
 }
 
+// CleanHeader returns r's header without the secret, where a server may have echoed it (r's own
+// header when it holds none).
+func (r *Response) CleanHeader() http.Header {
+	if r.redact == nil {
+		return r.Header
+	}
+	return r.redact.header(r.Header)
+}
+
 // Transport runs requests. It is safe for concurrent use.
 type Transport struct {
 	base    string
@@ -91,9 +114,11 @@ type Transport struct {
 	auth    []string
 	ua      []string
 	rc      *retryablehttp.Client
+	call    Call // the defaults, for a Request without its own
 	policy  policy
 	limiter Limiter
 	redact  redactor
+	window  window
 }
 
 var (
@@ -111,12 +136,12 @@ func New(cfg Config) *Transport {
 	} else {
 		hc.Transport = newHTTPTransport()
 	}
-	hc.Timeout = 0 // cfg.Timeout is enforced per attempt by bufferingTransport, at a fraction of the cost
+	hc.Timeout = 0 // the call's Timeout is enforced per attempt by bufferingTransport, at a fraction of the cost
 	base := hc.Transport
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	hc.Transport = &bufferingTransport{base: base, limit: MaxBodySize, timeout: cfg.Timeout}
+	hc.Transport = &bufferingTransport{base: base, limit: MaxBodySize}
 	var basePath string
 	if u, err := url.Parse(cfg.BaseURL); err == nil { // validated by the caller
 		basePath = u.EscapedPath()
@@ -132,18 +157,21 @@ func New(cfg Config) *Transport {
 		ua:      []string{cfg.UserAgent},
 		limiter: cfg.Limiter,
 		redact:  rd,
-		policy: policy{
-			maxRetries: cfg.MaxRetries,
-			waitMin:    cfg.RetryWaitMin,
-			waitMax:    cfg.RetryWaitMax,
-			logger:     cfg.Logger,
-			redact:     rd,
+		call: Call{
+			MaxRetries: cfg.MaxRetries,
+			WaitMin:    cfg.RetryWaitMin,
+			WaitMax:    cfg.RetryWaitMax,
+			Timeout:    cfg.Timeout,
+			Header:     cfg.Header,
 		},
+		policy: policy{logger: cfg.Logger, redact: rd},
 	}
+	t.policy.window = &t.window
 	t.rc = &retryablehttp.Client{
 		HTTPClient: hc,
 		Logger:     nil, // never log through retryablehttp: it prints URLs to stderr
-		RetryMax:   cfg.MaxRetries,
+		// Each call has its own retry count, which policy.check enforces.
+		RetryMax: math.MaxInt32,
 		// The wait happens in CheckRetry, where the context is visible (see policy.check).
 		RetryWaitMin:   0,
 		RetryWaitMax:   0,
@@ -181,7 +209,11 @@ func (t *Transport) Do(ctx context.Context, r *Request) (*Response, error) {
 	if err := ctx.Err(); err != nil { // checked here: a caller's RoundTripper may not check it
 		return nil, err
 	}
-	st := &attempt{Context: ctx, method: r.Method, path: t.Path(r.Path)}
+	call := r.Call
+	if call == nil {
+		call = &t.call
+	}
+	st := &attempt{Context: ctx, method: r.Method, path: t.Path(r.Path), call: call}
 	ctx = st
 
 	url := t.base + r.Path + "?" + r.Query // one allocation
@@ -206,8 +238,11 @@ func (t *Transport) Do(ctx context.Context, r *Request) (*Response, error) {
 	if r.IdempotencyKey != "" {
 		h["Idempotency-Key"] = []string{r.IdempotencyKey}
 	}
+	for k, v := range call.Header { // checked by the caller: never one the SDK owns but Accept
+		h[k] = v
+	}
 
-	if err := t.wait(ctx); err != nil {
+	if err := t.admit(ctx, call); err != nil {
 		return nil, err
 	}
 	out := &Response{Method: r.Method, Path: st.path}
@@ -250,9 +285,23 @@ func (t *Transport) wait(ctx context.Context) error {
 	return nil
 }
 
-// prepareRetry runs before every retry: it paces the attempt like the first one.
+// admit holds an attempt until the server's window (see awaitWindow) and the limiter, if any,
+// let it go.
+func (t *Transport) admit(ctx context.Context, call *Call) error {
+	if err := t.awaitWindow(ctx, call); err != nil {
+		return err
+	}
+	return t.wait(ctx)
+}
+
+// prepareRetry runs before every retry: it holds the attempt like the first one.
 func (t *Transport) prepareRetry(req *http.Request) error {
-	return t.wait(req.Context())
+	ctx := req.Context()
+	call := &t.call
+	if st, ok := ctx.Value(attemptKey{}).(*attempt); ok {
+		call = st.call
+	}
+	return t.admit(ctx, call)
 }
 
 // noBackoff is retryablehttp's own wait between attempts: none, since policy.check has waited.
@@ -284,6 +333,7 @@ func startAttempt(_ retryablehttp.Logger, req *http.Request, n int) {
 type attempt struct {
 	context.Context
 	method, path string
+	call         *Call
 	n            int // the current attempt, 1-based
 	start        time.Time
 	abandoned    error // why a due retry was not made; see Response.Abandoned
@@ -335,6 +385,9 @@ func withoutURL(err error, path string) error {
 	clean.URL = path
 	return &clean
 }
+
+// Defaults are the settings of a call whose Request carries none. They must not be modified.
+func (t *Transport) Defaults() *Call { return &t.call }
 
 // Path is the URL path a request for path is sent to: the base URL's prefix, then path.
 func (t *Transport) Path(path string) string { return t.path + path }
