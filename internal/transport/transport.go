@@ -9,11 +9,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math"
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -110,7 +112,8 @@ func (r *Response) CleanHeader() http.Header {
 // Transport runs requests. It is safe for concurrent use.
 type Transport struct {
 	base    string
-	path    string // the base URL's path prefix, for Response.Path
+	baseURL url.URL // base, parsed
+	path    string  // the base URL's path prefix, for Response.Path
 	auth    []string
 	ua      []string
 	rc      *retryablehttp.Client
@@ -143,8 +146,10 @@ func New(cfg Config) *Transport {
 	}
 	hc.Transport = &bufferingTransport{base: base, limit: MaxBodySize}
 	var basePath string
+	var baseURL url.URL
 	if u, err := url.Parse(cfg.BaseURL); err == nil { // validated by the caller
 		basePath = u.EscapedPath()
+		baseURL = url.URL{Scheme: u.Scheme, Host: removeEmptyPort(u.Host)}
 	}
 	// An API client must not follow redirects: a 3xx is reported, not chased to another host.
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -152,6 +157,7 @@ func New(cfg Config) *Transport {
 	rd := newRedactor(cfg.Secret)
 	t := &Transport{
 		base:    cfg.BaseURL,
+		baseURL: baseURL,
 		path:    basePath,
 		auth:    []string{cfg.Secret},
 		ua:      []string{cfg.UserAgent},
@@ -213,39 +219,16 @@ func (t *Transport) Do(ctx context.Context, r *Request) (*Response, error) {
 	if call == nil {
 		call = &t.call
 	}
-	st := &attempt{Context: ctx, method: r.Method, path: t.Path(r.Path), call: call}
-	ctx = st
-
-	url := t.base + r.Path + "?" + r.Query // one allocation
-	if r.Query == "" {
-		url = url[:len(url)-1]
-	}
-	var body any
-	if r.Body != nil {
-		body = r.Body
-	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, url, body)
+	st := &attempt{Context: ctx, method: r.Method, path: t.Path(r.Path), call: call, body: r.Body}
+	req, err := t.newRequest(st, r)
 	if err != nil {
 		return nil, err
 	}
-	h := req.Header
-	h["Authorization"] = t.auth
-	h["Accept"] = acceptJSON
-	h["User-Agent"] = t.ua
-	if r.Body != nil {
-		h["Content-Type"] = contentTypeJSON
-	}
-	if r.IdempotencyKey != "" {
-		h["Idempotency-Key"] = []string{r.IdempotencyKey}
-	}
-	for k, v := range call.Header { // checked by the caller: never one the SDK owns but Accept
-		h[k] = v
-	}
-
-	if err := t.admit(ctx, call); err != nil {
+	if err := t.admit(st, call); err != nil {
 		return nil, err
 	}
-	out := &Response{Method: r.Method, Path: st.path}
+	out := &st.out
+	out.Method, out.Path = r.Method, st.path
 	resp, err := t.rc.Do(req)
 	if err != nil {
 		var tl *tooLargeError
@@ -268,6 +251,47 @@ func (t *Transport) Do(ctx context.Context, r *Request) (*Response, error) {
 		out.RetryAfter = retryAfter(out.Header, out.Body, time.Now())
 	}
 	return out, nil
+}
+
+// newRequest builds the request of the call whose state is st, in st's own storage: the
+// request, its URL, the retryablehttp wrapper and the first attempt's body reader cost no
+// allocation of their own (retryablehttp.NewRequestWithContext would make some ten per request).
+// The body is set before each attempt, by startAttempt.
+func (t *Transport) newRequest(st *attempt, r *Request) (*retryablehttp.Request, error) {
+	st.url = t.baseURL
+	st.url.Path, st.url.RawQuery = st.path, r.Query
+	u := &st.url
+	if strings.ContainsAny(st.path, "%?# ") { // not a plain path (the SDK's own never are): parse it
+		var err error
+		if u, err = url.Parse(t.base + r.Path); err != nil {
+			return nil, err
+		}
+		u.RawQuery = r.Query
+	}
+	h := make(http.Header, 6+len(st.call.Header))
+	h["Authorization"] = t.auth
+	h["Accept"] = acceptJSON
+	h["User-Agent"] = t.ua
+	if r.Body != nil {
+		h["Content-Type"] = contentTypeJSON
+	}
+	if r.IdempotencyKey != "" {
+		st.key[0] = r.IdempotencyKey
+		h["Idempotency-Key"] = st.key[:]
+	}
+	for k, v := range st.call.Header { // checked by the caller: never one the SDK owns but Accept
+		h[k] = v
+	}
+	req := (&http.Request{
+		Method: r.Method, URL: u, Host: u.Host, Header: h,
+		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		ContentLength: int64(len(r.Body)),
+	}).WithContext(st)
+	if r.Body != nil {
+		req.GetBody = st.newBody
+	}
+	st.req.Request = req
+	return &st.req, nil
 }
 
 // wait paces an attempt with the limiter, if any, giving up when the context ends first.
@@ -319,11 +343,25 @@ func keepLastResponse(resp *http.Response, err error, _ int) (*http.Response, er
 	return resp, nil
 }
 
-// startAttempt records the start of each attempt in the call's state.
+// startAttempt records the start of each attempt in the call's state, and gives the attempt its
+// body: the first attempt reads it from the state's own reader, a retry from a new one, since the
+// connection that sent the previous attempt may still be reading the old one.
 func startAttempt(_ retryablehttp.Logger, req *http.Request, n int) {
-	if st, ok := req.Context().Value(attemptKey{}).(*attempt); ok {
-		st.n = n + 1
-		st.start = time.Now()
+	st, ok := req.Context().Value(attemptKey{}).(*attempt)
+	if !ok {
+		return
+	}
+	st.n = n + 1
+	st.start = time.Now()
+	switch {
+	case st.body == nil:
+	case len(st.body) == 0:
+		req.Body = http.NoBody
+	case n == 0:
+		st.first.Reset(st.body)
+		req.Body = &st.first
+	default:
+		req.Body, _ = st.newBody()
 	}
 }
 
@@ -337,6 +375,21 @@ type attempt struct {
 	n            int // the current attempt, 1-based
 	start        time.Time
 	abandoned    error // why a due retry was not made; see Response.Abandoned
+
+	// The call's request and response, allocated with the state (see newRequest).
+	body  []byte
+	first bufferedBody // the first attempt's body reader
+	key   [1]string    // the Idempotency-Key header's value
+	url   url.URL
+	req   retryablehttp.Request
+	out   Response
+}
+
+// newBody returns a new reader of the request's body (http.Request.GetBody).
+func (a *attempt) newBody() (io.ReadCloser, error) {
+	b := &bufferedBody{data: a.body}
+	b.Reset(a.body)
+	return b, nil
 }
 
 // Value returns the attempt itself for attemptKey{}, and asks the caller's context otherwise.
@@ -384,6 +437,14 @@ func withoutURL(err error, path string) error {
 	clean := *ue
 	clean.URL = path
 	return &clean
+}
+
+// removeEmptyPort strips the empty port of "host:", as http.NewRequest does.
+func removeEmptyPort(host string) string {
+	if strings.HasSuffix(host, ":") && !strings.HasSuffix(host, "::") {
+		return strings.TrimSuffix(host, ":")
+	}
+	return host
 }
 
 // Defaults are the settings of a call whose Request carries none. They must not be modified.
