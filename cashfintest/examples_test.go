@@ -45,21 +45,27 @@ func ExampleWithRateLimit() {
 	srv := cashfintest.NewServer(cashfintest.WithRateLimit(1)) // one request a second
 	defer srv.Close()
 	client := srv.Client()
+	ctx := context.Background()
 
-	// Requests in quick succession: the first is admitted, and one of the next few is refused
-	// with a 429 whose Retry-After is a second, which is longer than srv.Client waits between
-	// attempts, so the SDK reports it at once. (A few, not just the second: on a busy machine a
-	// second may pass between two requests, and the bucket refills.)
-	for range 10 {
-		_, err := client.Contacts.List(context.Background(), nil)
-		var apiErr *cashfin.APIError
-		if errors.As(err, &apiErr) {
-			fmt.Println(apiErr.StatusCode, apiErr.RetryAfter, errors.Is(err, cashfin.ErrRateLimited))
-			break
-		}
+	// The first request is admitted, and the fake's X-RateLimit-* headers say that no request is
+	// left until the next whole second. srv.Client waits at most 10ms between attempts, so the SDK
+	// refuses the next call at once, without sending it, as a 429 of its own.
+	var resp cashfin.Response
+	_, err := client.Contacts.List(ctx, nil, cashfin.WithResponseInto(&resp))
+	fmt.Println(err, resp.RateLimit.Limit, resp.RateLimit.Remaining)
+	_, err = client.Contacts.List(ctx, nil)
+	var apiErr *cashfin.APIError
+	if errors.As(err, &apiErr) {
+		fmt.Println(apiErr.StatusCode, errors.Is(err, cashfin.ErrRateLimited), apiErr.RetryAfter <= 2*time.Second)
 	}
+
+	// A call allowed to wait that long waits for the reset instead.
+	_, err = client.Contacts.List(ctx, nil, cashfin.WithRetryWait(time.Millisecond, 3*time.Second))
+	fmt.Println(err)
 	// Output:
-	// 429 1s true
+	// <nil> 1 0
+	// 429 true true
+	// <nil>
 }
 
 func ExampleNewHandler() {
