@@ -326,3 +326,17 @@ func TestResponseIntoPageByPage(t *testing.T) {
 		}
 	}
 }
+
+func TestWindowWaitAndRefusalAreLogged(t *testing.T) {
+	t.Parallel()
+	logger, logs := newLogger()
+	c, mt := newMockClient(t, fast(), cashfin.WithLogger(logger))
+	serve(mt, reply{status: 200, body: contactOK, header: window("0", time.Now().Add(time.Hour))})
+	_, err := c.Contacts.Get(context.Background(), testID)
+	require.NoError(t, err)
+	_, err = c.Contacts.Get(context.Background(), testID)
+	require.ErrorIs(t, err, cashfin.ErrRateLimited)
+	assert.Contains(t, logs.String(), `"msg":"cashfin: rate limit window exhausted"`)
+	assert.Contains(t, logs.String(), `"action":"refuse: longer than the call's max retry wait"`)
+	requireNoSecret(t, logs.String(), testSecret)
+}

@@ -184,3 +184,22 @@ func (p *policy) log(ctx context.Context, st *attempt, resp *http.Response, err 
 	}
 	p.logger.LogAttrs(ctx, slog.LevelDebug, "cashfin: http attempt", attrs...)
 }
+
+// logWindow writes one Debug record when an attempt meets a rate-limit window the server reported
+// exhausted: it waits left for the reset, or (wait false) the call is refused without sending.
+func (p *policy) logWindow(ctx context.Context, left time.Duration, wait bool) {
+	if p.logger == nil || !p.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	st, _ := ctx.Value(attemptKey{}).(*attempt)
+	if st == nil {
+		return
+	}
+	action := "wait"
+	if !wait {
+		action = "refuse: longer than the call's max retry wait"
+	}
+	p.logger.LogAttrs(ctx, slog.LevelDebug, "cashfin: rate limit window exhausted",
+		slog.String("method", st.method), slog.String("path", st.path),
+		slog.Duration("reset_in", left), slog.String("action", action))
+}

@@ -113,6 +113,7 @@ func (t *Transport) awaitWindow(ctx context.Context, call *Call) error {
 	if left <= 0 {
 		return nil
 	}
+	t.policy.logWindow(ctx, left, left <= call.WaitMax)
 	if left > call.WaitMax {
 		return &WindowError{Left: left, RateLimit: rl}
 	}
