@@ -8,7 +8,15 @@
 //
 // Every call takes a context, retries what is safe to retry (creates carry an Idempotency-Key, so
 // they are safe too), and returns an *APIError matching one of the Err sentinels when the API says
-// no. Package cashfintest is a faithful local fake of the API to test against.
+// no. Every call also takes CallOptions last, which override the client's defaults for that call
+// only, and WithResponseInto reads its request ID and rate-limit window:
+//
+//	var resp cashfin.Response
+//	contact, err := client.Contacts.Get(ctx, id, cashfin.WithTimeout(2*time.Second), cashfin.WithResponseInto(&resp))
+//
+// A client honours the rate-limit window the server reports: it waits for an exhausted window to
+// reset, or refuses to send into it when the reset is too far away. Package cashfintest is a
+// faithful local fake of the API to test against.
 //
 // See https://docs.cashfin.africa for the API itself.
 package cashfin
