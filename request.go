@@ -59,14 +59,23 @@ func decode[W any](resp *transport.Response) (W, *envelope.PageInfo, error) {
 	return w, nil, failureError(clean, f)
 }
 
-// fetch runs r with the call's settings s and decodes the envelope's data, a single resource.
-func fetch[T any, W wire[T]](ctx context.Context, c *Client, s *callSettings, r *transport.Request) (*T, error) {
+// exchange is the one generic call every resource stands on: it runs r with the call's settings
+// s, decodes the envelope of its 2xx into a W (and its page block, if any), and records the
+// response's metadata in meta (nil for none) whenever a response was received, success or failure.
+func exchange[W any](ctx context.Context, c *Client, s *callSettings, r *transport.Request, meta *Response) (W, *envelope.PageInfo, error) {
 	resp, err := c.send(ctx, s, r)
 	var w W
+	var info *envelope.PageInfo
 	if err == nil {
-		w, _, err = decode[W](resp)
+		w, info, err = decode[W](resp)
 	}
-	record(s.into, resp)
+	record(meta, resp)
+	return w, info, err
+}
+
+// fetch runs r with the call's settings s and decodes the envelope's data, a single resource.
+func fetch[T any, W wire[T]](ctx context.Context, c *Client, s *callSettings, r *transport.Request) (*T, error) {
+	w, _, err := exchange[W](ctx, c, s, r, s.into)
 	if err != nil {
 		return nil, err
 	}
@@ -78,13 +87,7 @@ func fetch[T any, W wire[T]](ctx context.Context, c *Client, s *callSettings, r 
 // resources, with its page block. hasInfo reports whether the response had a page block at all.
 // The response's metadata goes to meta (not to s's WithResponseInto: see iteratePages), if set.
 func fetchPage[T any, W wire[T]](ctx context.Context, c *Client, s *callSettings, r *transport.Request, meta *Response) (p *Page[T], hasInfo bool, err error) {
-	resp, err := c.send(ctx, s, r)
-	var ws []W
-	var info *envelope.PageInfo
-	if err == nil {
-		ws, info, err = decode[[]W](resp)
-	}
-	record(meta, resp)
+	ws, info, err := exchange[[]W](ctx, c, s, r, meta)
 	if err != nil {
 		return nil, false, err
 	}
