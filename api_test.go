@@ -45,10 +45,38 @@ func TestAPI(t *testing.T) {
 	}
 	want, err := os.ReadFile("api.txt")
 	require.NoError(t, err, "no api.txt: run go test -run '^TestAPI$' -update-api .")
-	if got != string(want) {
-		assert.Equal(t, string(want), got, "the exported API differs from api.txt: if the change is "+
-			"intended, run go test -run '^TestAPI$' -update-api . and record it in CHANGELOG.md")
+	if got == string(want) {
+		return
 	}
+	added, removed := lineDiff(string(want), got)
+	t.Errorf("the exported API differs from api.txt\n\nin the code, not in api.txt:\n\t%s\n\nin api.txt, not in the code:\n\t%s\n\n"+
+		"If the change is intended, run go test -run '^TestAPI$' -update-api . and record it in CHANGELOG.md.",
+		strings.Join(added, "\n\t"), strings.Join(removed, "\n\t"))
+}
+
+// lineDiff returns the lines of got that are not in want, and those of want not in got.
+func lineDiff(want, got string) (added, removed []string) {
+	in := func(s string) map[string]bool {
+		m := map[string]bool{}
+		for _, l := range strings.Split(strings.TrimSpace(s), "\n") {
+			m[l] = true
+		}
+		return m
+	}
+	w, g := in(want), in(got)
+	for l := range g {
+		if !w[l] {
+			added = append(added, l)
+		}
+	}
+	for l := range w {
+		if !g[l] {
+			removed = append(removed, l)
+		}
+	}
+	sort.Strings(added)
+	sort.Strings(removed)
+	return added, removed
 }
 
 // TestAPIRenderer pins the rendering itself on a small package, so that the gate cannot pass by
