@@ -211,16 +211,6 @@ func (r *statusRecorder) take() []int {
 	return s
 }
 
-func countOf(xs []int, x int) int {
-	n := 0
-	for _, v := range xs {
-		if v == x {
-			n++
-		}
-	}
-	return n
-}
-
 func TestLatency(t *testing.T) {
 	const latency = 100 * time.Millisecond
 	srv := cashfintest.NewServer(cashfintest.WithLatency(latency))
