@@ -256,21 +256,35 @@ func TestResponseIntoOnSuccessAndAPIError(t *testing.T) {
 	assert.Equal(t, before, resp)
 }
 
-// TestResponseIntoHoldsNoSecret: a success whose headers echo the secret (a gateway's debug
-// header, a request ID built from it) reaches Response.Header redacted.
+// TestResponseIntoHoldsNoSecret: a response whose headers echo the secret (a gateway's debug
+// header, a request ID built from it) reaches Response.Header redacted: a success, a failure by
+// status, and a 2xx that is a failure (success:false).
 func TestResponseIntoHoldsNoSecret(t *testing.T) {
 	t.Parallel()
-	c, mt := newMockClient(t)
-	serve(mt, reply{status: 200, body: contactOK, header: http.Header{
+	echo := http.Header{
 		"X-Debug-Auth": {"Authorization: " + testSecret},
 		"X-Request-Id": {"rid-" + testSecret},
-	}})
-	var resp cashfin.Response
-	_, err := c.Contacts.Get(context.Background(), testID, cashfin.WithResponseInto(&resp))
-	require.NoError(t, err)
-	requireNoSecret(t, fmt.Sprintf("%+v %#v", resp, resp.Header), testSecret)
-	assert.Equal(t, "rid-[redacted]", resp.RequestID)
-	assert.Equal(t, "Authorization: [redacted]", resp.Header.Get("X-Debug-Auth"))
+	}
+	for name, r := range map[string]reply{
+		"success":       {status: 200, body: contactOK, header: echo},
+		"404":           {status: 404, body: `{"success":false,"error":"Contact not found"}`, header: echo},
+		"success:false": {status: 200, body: `{"success":false,"error":"nope"}`, header: echo},
+	} {
+		c, mt := newMockClient(t, cashfin.WithMaxRetries(0))
+		serve(mt, r)
+		var resp cashfin.Response
+		_, err := c.Contacts.Get(context.Background(), testID, cashfin.WithResponseInto(&resp))
+		if name == "success" {
+			require.NoError(t, err)
+		} else {
+			require.Error(t, err, name)
+			requireNoSecret(t, fmt.Sprintf("%+v", err), testSecret)
+		}
+		requireNoSecret(t, fmt.Sprintf("%+v %#v", resp, resp.Header), testSecret)
+		assert.Equal(t, "rid-[redacted]", resp.RequestID, name)
+		assert.Equal(t, "Authorization: [redacted]", resp.Header.Get("X-Debug-Auth"), name)
+		assert.Equal(t, r.status, resp.StatusCode, name)
+	}
 }
 
 // TestResponseIntoPageByPage walks pages whose responses carry their page number as request ID.
