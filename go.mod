@@ -1,6 +1,6 @@
 module github.com/cashfin-go/cashfin
 
-go 1.23.12
+go 1.23
 
 require (
 	github.com/hashicorp/go-retryablehttp v0.7.8
@@ -8,7 +8,7 @@ require (
 	github.com/mattn/go-isatty v0.0.20
 	github.com/stretchr/testify v1.12.1
 	go.uber.org/goleak v1.3.0
-	golang.org/x/time v0.12.0
+	golang.org/x/time v0.10.0
 )
 
 require (

@@ -2,6 +2,8 @@ package cashfin
 
 import (
 	"context"
+	"fmt"
+	"reflect"
 
 	"github.com/cashfin-go/cashfin/internal/envelope"
 	"github.com/cashfin-go/cashfin/internal/transport"
@@ -24,79 +26,77 @@ func (c *Client) send(ctx context.Context, s *callSettings, r *transport.Request
 	resp, err := c.t.Do(ctx, r)
 	switch {
 	case err != nil:
-		return nil, transportError(r.Method, c.t.Path(r.Path), err)
+		return nil, c.fail(failure{method: r.Method, path: c.t.Path(r.Path), err: err})
 	case resp.TooLarge:
-		return resp, tooLargeError(resp)
+		return resp, c.fail(failure{resp: resp, kind: ErrUnexpectedResponse,
+			msg: fmt.Sprintf("response body exceeds %d MiB", transport.MaxBodySize>>20)})
 	case resp.StatusCode < 200 || resp.StatusCode >= 300:
-		return resp, abandoned(resp, failureError(resp, envelope.DecodeError(resp.Body)))
+		return resp, c.fail(failure{resp: resp, env: envelope.DecodeError(resp.Body)})
 	}
 	return resp, nil
 }
 
-// abandoned marks err as matching the context's error too (context.DeadlineExceeded or
-// context.Canceled) when a retry was due but the context ended, or its deadline would pass first.
-func abandoned(resp *transport.Response, err *APIError) error {
-	if resp.Abandoned != nil {
-		return &transport.AbandonedError{Err: err, Reason: resp.Abandoned}
-	}
-	return err
-}
-
 // decode reads the envelope of a 2xx response into a W, and its page block, if any.
-func decode[W any](resp *transport.Response) (W, *envelope.PageInfo, error) {
+func decode[W any](c *Client, resp *transport.Response) (W, *envelope.PageInfo, error) {
 	var w W
 	info, f, err := envelope.Decode(resp.Body, &w)
-	if err == nil && f == nil {
-		return w, info, nil
+	switch {
+	case err != nil: // json's messages quote no more than a byte; fail cleans them all the same
+		return w, nil, c.unexpected(resp, "unexpected response body: "+err.Error())
+	case f != nil:
+		return w, nil, c.fail(failure{resp: resp, env: f, kind: envelopeKind(f)})
 	}
-	// The 2xx is a failure after all: describe it from its body without the secret, in case the
-	// server echoed it (the transport cleans only what fails by its status).
-	clean := resp.Redacted()
-	if err != nil {
-		return w, nil, unexpectedError(clean, err) // json's messages quote no more than a byte
-	}
-	_, f, _ = envelope.Decode(clean.Body, new(W))
-	return w, nil, failureError(clean, f)
+	return w, info, nil
+}
+
+// unexpected describes a 2xx that cannot be what the call expects: ErrUnexpectedResponse.
+func (c *Client) unexpected(resp *transport.Response, why string) error {
+	return c.fail(failure{resp: resp, kind: ErrUnexpectedResponse, msg: why})
 }
 
 // exchange is the one generic call every resource stands on: it runs r with the call's settings
-// s, decodes the envelope of its 2xx into a W (and its page block, if any), and records the
-// response's metadata in meta (nil for none) whenever a response was received, success or failure.
-func exchange[W any](ctx context.Context, c *Client, s *callSettings, r *transport.Request, meta *Response) (W, *envelope.PageInfo, error) {
+// s and decodes the envelope of its 2xx into a W (and its page block, if any). The response is
+// returned whenever one was received, success or failure, for WithResponseInto (see record).
+func exchange[W any](ctx context.Context, c *Client, s *callSettings, r *transport.Request) (W, *envelope.PageInfo, *transport.Response, error) {
 	resp, err := c.send(ctx, s, r)
 	var w W
 	var info *envelope.PageInfo
 	if err == nil {
-		w, info, err = decode[W](resp)
+		w, info, err = decode[W](c, resp)
 	}
-	record(meta, resp)
-	return w, info, err
+	return w, info, resp, err
 }
 
-// fetch runs r with the call's settings s and decodes the envelope's data, a single resource.
+// fetch runs r with the call's settings s and decodes the envelope's data, a single resource. A
+// success with no data, null data or an empty object is ErrUnexpectedResponse: never a zero
+// resource. The response goes to s's WithResponseInto, if any.
 func fetch[T any, W wire[T]](ctx context.Context, c *Client, s *callSettings, r *transport.Request) (*T, error) {
-	w, _, err := exchange[W](ctx, c, s, r, s.into)
+	w, _, resp, err := exchange[W](ctx, c, s, r)
+	record(s.into, resp)
 	if err != nil {
 		return nil, err
+	}
+	if reflect.ValueOf(&w).Elem().IsZero() {
+		return nil, c.unexpected(resp, `a success without the record: "data" is missing, null or empty`)
 	}
 	v := w.value()
 	return &v, nil
 }
 
 // fetchPage runs r with the call's settings s and decodes the envelope's data, a list of
-// resources, with its page block. hasInfo reports whether the response had a page block at all.
-// The response's metadata goes to meta (not to s's WithResponseInto: see iteratePages), if set.
-func fetchPage[T any, W wire[T]](ctx context.Context, c *Client, s *callSettings, r *transport.Request, meta *Response) (p *Page[T], hasInfo bool, err error) {
-	ws, info, err := exchange[[]W](ctx, c, s, r, meta)
+// resources, with its page block. The result holds the response whenever one was received: its
+// caller records it for WithResponseInto (in the loop's goroutine, for a walk).
+func fetchPage[T any, W wire[T]](ctx context.Context, c *Client, s *callSettings, r *transport.Request) pageResult[T] {
+	ws, info, resp, err := exchange[[]W](ctx, c, s, r)
 	if err != nil {
-		return nil, false, err
+		return pageResult[T]{err: err, resp: resp}
 	}
-	p = &Page[T]{Data: make([]T, len(ws))}
+	p := &Page[T]{Data: make([]T, len(ws))}
 	for i := range ws {
 		p.Data[i] = ws[i].value()
 	}
 	if info != nil {
-		p.Pagination = Pagination(*info)
+		p.Pagination = Pagination{Total: int(info.Total), Page: int(info.Page), Limit: int(info.Limit), Pages: int(info.Pages)}
 	}
-	return p, info != nil, nil
+	return pageResult[T]{page: p, hasInfo: info != nil, resp: resp}
 }

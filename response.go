@@ -1,7 +1,6 @@
 package cashfin
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -66,14 +65,4 @@ func windowError(method, path string, we *transport.WindowError) *APIError {
 		Path:       path,
 		kind:       ErrRateLimited,
 	}
-}
-
-// transportError describes a call that got no response to return: the SDK's refusal of an
-// exhausted window as an *APIError, anything else as the transport's error with its cause kept.
-func transportError(method, path string, err error) error {
-	var we *transport.WindowError
-	if errors.As(err, &we) {
-		return windowError(method, path, we)
-	}
-	return fmt.Errorf("cashfin: %s %s: %w", method, path, err)
 }
