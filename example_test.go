@@ -192,9 +192,9 @@ func ExampleWithResponseInto() {
 		log.Fatal(err)
 	}
 	fmt.Println("status:", resp.StatusCode, "attempts:", resp.Attempts, "request ID set:", resp.RequestID != "")
-	fmt.Println("window:", resp.RateLimit.Remaining, "of", resp.RateLimit.Limit, "left, resets in the future:",
-		resp.RateLimit.Reset.After(time.Now()))
+	fmt.Println("window:", resp.RateLimit.Remaining, "of", resp.RateLimit.Limit, "left, reset time set:",
+		!resp.RateLimit.Reset.IsZero())
 	// Output:
 	// status: 201 attempts: 1 request ID set: true
-	// window: 99 of 100 left, resets in the future: true
+	// window: 99 of 100 left, reset time set: true
 }
