@@ -61,15 +61,17 @@ type ContactListParams struct {
 // Create adds a contact to your business directory.
 //
 // API docs: https://docs.cashfin.africa/business/contacts#create-contact
-func (s *ContactsService) Create(ctx context.Context, params *ContactCreateParams) (*Contact, error) {
+func (s *ContactsService) Create(ctx context.Context, params *ContactCreateParams, opts ...CallOption) (*Contact, error) {
+	cs, err := s.client.settings(opts)
+	if err != nil {
+		return nil, err
+	}
 	if params == nil || strings.TrimSpace(params.Name) == "" {
 		return nil, fmt.Errorf("%w: a contact needs a name", ErrInvalidParams)
 	}
-	key := params.IdempotencyKey
-	if key == "" {
-		key = newIdempotencyKey()
-	} else if len(key) > 255 || !printable(key) {
-		return nil, fmt.Errorf("%w: an idempotency key is 1 to 255 printable ASCII characters", ErrInvalidParams)
+	key, err := cs.postKey(params.IdempotencyKey)
+	if err != nil {
+		return nil, err
 	}
 	body, _ := json.Marshal(contactCreateBody{ // strings only: Marshal cannot fail
 		Name:        params.Name,
@@ -78,7 +80,7 @@ func (s *ContactsService) Create(ctx context.Context, params *ContactCreateParam
 		Position:    params.Position,
 		CompanyName: params.CompanyName,
 	})
-	return fetch[Contact, contactJSON](ctx, s.client, &transport.Request{
+	return fetch[Contact, contactJSON](ctx, s.client, cs, &transport.Request{
 		Method:         http.MethodPost,
 		Path:           "/business/contact/create",
 		Body:           body,
@@ -90,11 +92,15 @@ func (s *ContactsService) Create(ctx context.Context, params *ContactCreateParam
 // error matching ErrNotFound.
 //
 // API docs: https://docs.cashfin.africa/business/contacts#get-contact-details
-func (s *ContactsService) Get(ctx context.Context, id string) (*Contact, error) {
+func (s *ContactsService) Get(ctx context.Context, id string, opts ...CallOption) (*Contact, error) {
+	cs, err := s.client.settings(opts)
+	if err != nil {
+		return nil, err
+	}
 	if !isObjectID(id) {
 		return nil, fmt.Errorf("%w: contact ID %q is not 24 hexadecimal characters", ErrInvalidParams, id)
 	}
-	return fetch[Contact, contactJSON](ctx, s.client, &transport.Request{
+	return fetch[Contact, contactJSON](ctx, s.client, cs, &transport.Request{
 		Method: http.MethodGet,
 		Path:   "/business/contact/details/" + id,
 	})
@@ -103,8 +109,8 @@ func (s *ContactsService) Get(ctx context.Context, id string) (*Contact, error) 
 // List fetches one page of contacts, in the API's order. Use ListPages or ListAll to walk them all.
 //
 // API docs: https://docs.cashfin.africa/business/contacts#list-contacts
-func (s *ContactsService) List(ctx context.Context, params *ContactListParams) (*Page[Contact], error) {
-	return list[Contact, contactJSON](ctx, s.client, contactListPath, params.options())
+func (s *ContactsService) List(ctx context.Context, params *ContactListParams, opts ...CallOption) (*Page[Contact], error) {
+	return list[Contact, contactJSON](ctx, s.client, contactListPath, params.options(), opts)
 }
 
 // ListPages walks the pages of contacts in order, from params.Page (100 contacts a page unless
@@ -112,15 +118,15 @@ func (s *ContactsService) List(ctx context.Context, params *ContactListParams) (
 // An error is yielded once and ends the walk; breaking out of the loop stops all work.
 //
 //	for page, err := range client.Contacts.ListPages(ctx, nil) { ... }
-func (s *ContactsService) ListPages(ctx context.Context, params *ContactListParams) iter.Seq2[*Page[Contact], error] {
-	return listPages[Contact, contactJSON](ctx, s.client, contactListPath, params.options())
+func (s *ContactsService) ListPages(ctx context.Context, params *ContactListParams, opts ...CallOption) iter.Seq2[*Page[Contact], error] {
+	return listPages[Contact, contactJSON](ctx, s.client, contactListPath, params.options(), opts)
 }
 
 // ListAll walks every contact (matching params.Search, if set) in list order, as ListPages does.
 //
 //	for contact, err := range client.Contacts.ListAll(ctx, nil) { ... }
-func (s *ContactsService) ListAll(ctx context.Context, params *ContactListParams) iter.Seq2[Contact, error] {
-	return iterateItems(s.ListPages(ctx, params))
+func (s *ContactsService) ListAll(ctx context.Context, params *ContactListParams, opts ...CallOption) iter.Seq2[Contact, error] {
+	return iterateItems(s.ListPages(ctx, params, opts...))
 }
 
 const contactListPath = "/business/contact/list"
