@@ -42,6 +42,7 @@ type app struct {
 	termWidth     func() int             // standard error's width in columns; nil: asked of the terminal
 	clientOptions []cashfin.Option       // appended to the CLI's own options
 	pauseMin      time.Duration          // pause after a 429 that has no Retry-After; 0: defaultPauseMin
+	announceMin   time.Duration          // the shortest pause said on standard error; 0: defaultAnnounceMin
 	tick          time.Duration          // progress bar refresh interval; 0: defaultTick
 }
 

@@ -93,7 +93,7 @@ func orList(words []string) string {
 }
 
 // synopsis is the commands' synopsis, one line per command (and per continuation line of a long
-// one, aligned under its first optional flag), then --version: the usage text, the package
+// one, aligned under its first flag), then --version: the usage text, the package
 // comment and the README's CLI section show these lines.
 func synopsis() []string {
 	var lines []string
@@ -101,7 +101,7 @@ func synopsis() []string {
 		first, more, _ := strings.Cut(c.synopsis, "\n")
 		first = strings.TrimRight("cashfin "+c.title()+" "+first, " ")
 		lines = append(lines, first)
-		indent := strings.Repeat(" ", max(strings.IndexByte(first, '['), 0))
+		indent := strings.Repeat(" ", flagColumn(first))
 		for _, part := range strings.Split(more, "\n") {
 			if part != "" {
 				lines = append(lines, indent+part)
@@ -109,6 +109,15 @@ func synopsis() []string {
 		}
 	}
 	return append(lines, "cashfin --version")
+}
+
+// flagColumn is where the first flag of a synopsis line starts ("--name", or "[--page").
+func flagColumn(line string) int {
+	i := strings.Index(line, "--")
+	if i > 0 && line[i-1] == '[' {
+		i--
+	}
+	return max(i, 0)
 }
 
 // usageText is the top-level help.

@@ -74,7 +74,7 @@ func export[T any](ctx context.Context, a *app, in *invocation, r *resource[T], 
 	ex := &exporter[T]{
 		res:         r,
 		client:      client,
-		pace:        newPacer(a.pauseMin, prog, a.host(common)),
+		pace:        newPacer(a, prog, a.host(common)),
 		prog:        prog,
 		search:      fl.search,
 		concurrency: fl.concurrency,
@@ -357,7 +357,9 @@ func fetchPage[T any](ctx context.Context, client *cashfin.Client, pace *pacer, 
 			return nil, err
 		}
 		callCtx, attempts := countAttempts(ctx)
-		p, err := r.list(callCtx, client, params)
+		var resp cashfin.Response
+		p, err := r.list(callCtx, client, params, cashfin.WithResponseInto(&resp))
+		pace.done(reportedWindow(&resp, err))
 		if pace.check(err, try) {
 			continue
 		}

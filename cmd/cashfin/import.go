@@ -126,7 +126,7 @@ func (a *app) importContacts(ctx context.Context, common *commonFlags, fl *impor
 		}
 	}
 	prog := newProgress(a.stderr, a.terminal(a.stderr), a.width(), "imported", 0, a.tick)
-	im := &importer{client: client, prog: prog, pace: newPacer(a.pauseMin, prog, a.host(common)), errOut: errOut,
+	im := &importer{client: client, prog: prog, pace: newPacer(a, prog, a.host(common)), errOut: errOut,
 		host: a.host(common), counts: map[rowState]int{}}
 	if common.format != "" && !fl.dryRun {
 		im.out = newRecordWriter(a.stdout, common.format, contacts.columns, writerOptions{terminal: a.terminal(a.stdout)})
@@ -542,7 +542,9 @@ func (im *importer) sendRow(ctx context.Context, r *importRow) {
 			r.state = stateNotAttempted
 			return
 		}
-		c, sent, attempts, err := im.create(ctx, params)
+		var resp cashfin.Response
+		c, sent, attempts, err := im.create(ctx, params, cashfin.WithResponseInto(&resp))
+		im.pace.done(reportedWindow(&resp, err))
 		switch {
 		case err == nil:
 			im.answered()
@@ -604,7 +606,7 @@ func authError(err error) error {
 // abandons a request the API may be processing. (Should that line be crossed while ctx ends, the
 // idempotency key makes sending the row again on a re-run harmless.) attempts counts the
 // attempts the SDK made.
-func (im *importer) create(ctx context.Context, p *cashfin.ContactCreateParams) (c *cashfin.Contact, sent bool, attempts int, err error) {
+func (im *importer) create(ctx context.Context, p *cashfin.ContactCreateParams, opts ...cashfin.CallOption) (c *cashfin.Contact, sent bool, attempts int, err error) {
 	reqCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	var wrote, aborted atomic.Bool
@@ -620,7 +622,7 @@ func (im *importer) create(ctx context.Context, p *cashfin.ContactCreateParams) 
 		}
 	})
 	defer stop()
-	c, err = im.client.Contacts.Create(reqCtx, p)
+	c, err = im.client.Contacts.Create(reqCtx, p, opts...)
 	return c, err == nil || !aborted.Load(), int(tries.Load()), err
 }
 

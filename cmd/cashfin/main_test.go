@@ -38,6 +38,7 @@ type cli struct {
 	width    int // the terminal's width in columns, 0 for unknown
 	opts     []cashfin.Option
 	vars     map[string]string // other environment variables
+	announce time.Duration     // the shortest pause said on standard error; 0 for the default
 }
 
 // newCLI returns a runner pointed at srv (or at nothing, when srv is nil), with fast retries and
@@ -81,6 +82,7 @@ func (c *cli) runCtx(ctx context.Context, args ...string) result {
 		termWidth:     func() int { return c.width },
 		clientOptions: c.opts,
 		pauseMin:      5 * time.Millisecond,
+		announceMin:   c.announce,
 		tick:          time.Millisecond,
 	}
 	code := a.run(ctx, args)

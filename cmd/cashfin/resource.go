@@ -21,11 +21,11 @@ type resource[T any] struct {
 	detail  []column[T] // the fields of one record (get, create, update)
 	id      func(r *T) string
 
-	create    func(ctx context.Context, c *cashfin.Client, v fieldValues) (*T, error)
-	get       func(ctx context.Context, c *cashfin.Client, id string) (*T, error)
-	update    func(ctx context.Context, c *cashfin.Client, id string, v fieldValues) (*T, error) // nil: no update verb
-	list      func(ctx context.Context, c *cashfin.Client, p listParams) (*cashfin.Page[T], error)
-	listPages func(ctx context.Context, c *cashfin.Client, p listParams) iter.Seq2[*cashfin.Page[T], error]
+	create    func(ctx context.Context, c *cashfin.Client, v fieldValues, opts ...cashfin.CallOption) (*T, error)
+	get       func(ctx context.Context, c *cashfin.Client, id string, opts ...cashfin.CallOption) (*T, error)
+	update    func(ctx context.Context, c *cashfin.Client, id string, v fieldValues, opts ...cashfin.CallOption) (*T, error) // nil: no update verb
+	list      func(ctx context.Context, c *cashfin.Client, p listParams, opts ...cashfin.CallOption) (*cashfin.Page[T], error)
+	listPages func(ctx context.Context, c *cashfin.Client, p listParams, opts ...cashfin.CallOption) iter.Seq2[*cashfin.Page[T], error]
 }
 
 // field is a field that create and update set: its flag, the API's JSON name for it, the
@@ -63,7 +63,40 @@ func (r *resource[T]) fieldSynopsis() string {
 			parts[i] = "[" + parts[i] + "]"
 		}
 	}
-	return strings.Join(parts, " ")
+	return wrap(parts)
+}
+
+// optionalFieldSynopsis is the flags of update: every one optional.
+func (r *resource[T]) optionalFieldSynopsis() string {
+	parts := make([]string, len(r.fields))
+	for i, f := range r.fields {
+		parts[i] = "[--" + f.flag + " " + f.meta + "]"
+	}
+	return wrap(parts)
+}
+
+// synopsisWidth is the widest a line of a command's arguments grows before it is continued
+// on the next.
+const synopsisWidth = 80
+
+// wrap joins parts with spaces, continuing on a new line where a line would pass synopsisWidth.
+func wrap(parts []string) string {
+	var b strings.Builder
+	line := 0
+	for i, p := range parts {
+		switch {
+		case i == 0:
+		case line+1+len(p) > synopsisWidth:
+			b.WriteByte('\n')
+			line = 0
+		default:
+			b.WriteByte(' ')
+			line++
+		}
+		b.WriteString(p)
+		line += len(p)
+	}
+	return b.String()
 }
 
 // fieldFlags registers a string flag per field on fs, and returns a function giving the fields
@@ -72,6 +105,9 @@ func (r *resource[T]) fieldFlags(fs *flag.FlagSet) func() fieldValues {
 	vals := make([]string, len(r.fields))
 	for i, f := range r.fields {
 		help := f.help
+		if f.json != f.flag {
+			help += " (the API's " + f.json + ")"
+		}
 		if f.required {
 			help += " (required)"
 		}
@@ -113,18 +149,18 @@ var contacts = &resource[cashfin.Contact]{
 		column[cashfin.Contact]{"updatedat", 24, func(c *cashfin.Contact) string { return formatTime(c.UpdatedAt) }},
 	),
 	id: func(c *cashfin.Contact) string { return c.ID },
-	create: func(ctx context.Context, c *cashfin.Client, v fieldValues) (*cashfin.Contact, error) {
+	create: func(ctx context.Context, c *cashfin.Client, v fieldValues, opts ...cashfin.CallOption) (*cashfin.Contact, error) {
 		return c.Contacts.Create(ctx, &cashfin.ContactCreateParams{Name: v["name"], Email: v["email"],
-			Phone: v["phone"], Position: v["position"], CompanyName: v["company"]})
+			Phone: v["phone"], Position: v["position"], CompanyName: v["company"]}, opts...)
 	},
-	get: func(ctx context.Context, c *cashfin.Client, id string) (*cashfin.Contact, error) {
-		return c.Contacts.Get(ctx, id)
+	get: func(ctx context.Context, c *cashfin.Client, id string, opts ...cashfin.CallOption) (*cashfin.Contact, error) {
+		return c.Contacts.Get(ctx, id, opts...)
 	},
-	list: func(ctx context.Context, c *cashfin.Client, p listParams) (*cashfin.Page[cashfin.Contact], error) {
-		return c.Contacts.List(ctx, &cashfin.ContactListParams{Page: p.page, Limit: p.limit, Search: p.search})
+	list: func(ctx context.Context, c *cashfin.Client, p listParams, opts ...cashfin.CallOption) (*cashfin.Page[cashfin.Contact], error) {
+		return c.Contacts.List(ctx, &cashfin.ContactListParams{Page: p.page, Limit: p.limit, Search: p.search}, opts...)
 	},
-	listPages: func(ctx context.Context, c *cashfin.Client, p listParams) iter.Seq2[*cashfin.Page[cashfin.Contact], error] {
-		return c.Contacts.ListPages(ctx, &cashfin.ContactListParams{Page: p.page, Limit: p.limit, Search: p.search})
+	listPages: func(ctx context.Context, c *cashfin.Client, p listParams, opts ...cashfin.CallOption) iter.Seq2[*cashfin.Page[cashfin.Contact], error] {
+		return c.Contacts.ListPages(ctx, &cashfin.ContactListParams{Page: p.page, Limit: p.limit, Search: p.search}, opts...)
 	},
 }
 
@@ -137,15 +173,6 @@ var contactColumns = []column[cashfin.Contact]{
 	{"position", 20, func(c *cashfin.Contact) string { return c.Position }},
 	{"companyname", 24, func(c *cashfin.Contact) string { return c.CompanyName }},
 	{"createdat", 24, func(c *cashfin.Contact) string { return formatTime(c.CreatedAt) }},
-}
-
-// optionalFieldSynopsis is the flags of update: every one optional.
-func (r *resource[T]) optionalFieldSynopsis() string {
-	parts := make([]string, len(r.fields))
-	for i, f := range r.fields {
-		parts[i] = "[--" + f.flag + " " + f.meta + "]"
-	}
-	return strings.Join(parts, " ")
 }
 
 // flagList names the field flags: "--name, --email or --phone".
