@@ -19,6 +19,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"reflect"
 	"runtime"
 	"strings"
 	"time"
@@ -124,8 +125,23 @@ func NewClient(secret string, opts ...Option) (*Client, error) {
 
 // Format prints the client without its secret, whatever the verb (%v, %+v, %#v, %s, %d, ...).
 func (c Client) Format(f fmt.State, verb rune) {
-	io.WriteString(f, "cashfin.Client{Contacts: ..., secret: [redacted]}")
+	io.WriteString(f, clientString)
 }
+
+// clientString is what Format prints: the services, by the names of Client's exported fields,
+// and never the transport, which holds the secret.
+var clientString = func() string {
+	var b strings.Builder
+	b.WriteString("cashfin.Client{")
+	t := reflect.TypeFor[Client]()
+	for i := 0; i < t.NumField(); i++ {
+		if f := t.Field(i); f.IsExported() {
+			b.WriteString(f.Name + ": ..., ")
+		}
+	}
+	b.WriteString("secret: [redacted]}")
+	return b.String()
+}()
 
 // checkSecret rejects a missing secret and one that cannot be a header value as it stands.
 func checkSecret(secret string) error {

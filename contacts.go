@@ -2,8 +2,6 @@ package cashfin
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"iter"
@@ -65,11 +63,9 @@ func (s *ContactsService) Create(ctx context.Context, params *ContactCreateParam
 	if params == nil || strings.TrimSpace(params.Name) == "" {
 		return nil, fmt.Errorf("%w: a contact needs a name", ErrInvalidParams)
 	}
-	key := params.IdempotencyKey
-	if key == "" {
-		key = newIdempotencyKey()
-	} else if len(key) > 255 || !printable(key) {
-		return nil, fmt.Errorf("%w: an idempotency key is 1 to 255 printable ASCII characters", ErrInvalidParams)
+	key, err := idempotencyKey(params.IdempotencyKey)
+	if err != nil {
+		return nil, err
 	}
 	body, _ := json.Marshal(contactCreateBody{ // strings only: Marshal cannot fail
 		Name:        params.Name,
@@ -91,8 +87,8 @@ func (s *ContactsService) Create(ctx context.Context, params *ContactCreateParam
 //
 // API docs: https://docs.cashfin.africa/business/contacts#get-contact-details
 func (s *ContactsService) Get(ctx context.Context, id string) (*Contact, error) {
-	if !isObjectID(id) {
-		return nil, fmt.Errorf("%w: contact ID %q is not 24 hexadecimal characters", ErrInvalidParams, id)
+	if err := checkID("contact", id); err != nil {
+		return nil, err
 	}
 	return fetch[Contact, contactJSON](ctx, s.client, &transport.Request{
 		Method: http.MethodGet,
@@ -130,7 +126,7 @@ func (p *ContactListParams) options() listOptions {
 	if p == nil {
 		return listOptions{}
 	}
-	return listOptions(*p)
+	return listParams(p.Page, p.Limit, p.Search)
 }
 
 // contactCreateBody is the JSON body of a create: only the non-empty fields.
@@ -172,12 +168,7 @@ func (w contactJSON) value() Contact {
 // UnmarshalJSON decodes a contact in the API's form ("_id", "companyname", "createdat", ...),
 // reading a missing, null or "" timestamp as the zero time.
 func (c *Contact) UnmarshalJSON(data []byte) error {
-	var w contactJSON
-	if err := json.Unmarshal(data, &w); err != nil {
-		return err
-	}
-	*c = w.value()
-	return nil
+	return unmarshalWire[Contact, contactJSON](data, c)
 }
 
 // MarshalJSON encodes a contact in the API's form, leaving out empty fields and zero times.
@@ -194,25 +185,4 @@ func (c Contact) MarshalJSON() ([]byte, error) {
 		UpdatedAt   string `json:"updatedat,omitempty"`
 	}{c.ID, c.Name, c.Email, c.Phone, c.Position, c.CompanyName, c.Active,
 		formatTime(c.CreatedAt), formatTime(c.UpdatedAt)})
-}
-
-// isObjectID reports whether id is a MongoDB ObjectID: 24 hexadecimal characters.
-func isObjectID(id string) bool {
-	if len(id) != 24 {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-			return false
-		}
-	}
-	return true
-}
-
-// newIdempotencyKey returns 128 random bits, hex-encoded.
-func newIdempotencyKey() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read does not fail on supported platforms
-	return hex.EncodeToString(b[:])
 }
