@@ -138,7 +138,9 @@ type contactCreateBody struct {
 	CompanyName string `json:"companyname,omitempty"`
 }
 
-// contactJSON is a contact as the API sends it.
+// contactJSON is a contact as the API sends it. It lists its fields rather than embedding
+// Contact's and stamps (as customerJSON does): the embedded form is 48 bytes a record larger and
+// costs Contacts' pinned figures an allocation a call.
 type contactJSON struct {
 	ID          string    `json:"_id"`
 	Name        string    `json:"name"`

@@ -104,3 +104,18 @@ func (o listOptions) filteredQuery(n int) string {
 	}
 	return v.Encode()
 }
+
+// checkRequired returns an ErrInvalidParams error naming every blank field of fields, given as
+// name, value pairs; what names the record ("a customer").
+func checkRequired(what string, fields ...string) error {
+	var missing []string
+	for i := 0; i+1 < len(fields); i += 2 {
+		if blank(fields[i+1]) {
+			missing = append(missing, fields[i])
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%w: %s needs %s (blank or missing)", ErrInvalidParams, what, strings.Join(missing, ", "))
+	}
+	return nil
+}
