@@ -89,11 +89,14 @@ func newIdempotencyKey() string {
 }
 
 // filteredQuery encodes page n of a list that has filters of its own: url.Values.Encode over the
-// filters and the shared parameters (which win over a filter of the same name).
+// filters that are set (a filter whose only value is "" is not sent) and the shared parameters
+// (which win over a filter of the same name).
 func (o listOptions) filteredQuery(n int) string {
 	v := make(url.Values, len(o.filters)+3)
 	for k, vs := range o.filters {
-		v[k] = vs
+		if len(vs) > 1 || len(vs) == 1 && vs[0] != "" {
+			v[k] = vs
+		}
 	}
 	if o.Limit > 0 {
 		v.Set("limit", strconv.Itoa(o.Limit))
