@@ -50,7 +50,7 @@ type APIError struct {
 	Message    string            // the body's "error", else its "message", else the HTTP status text
 	Fields     map[string]string // the body's "errors": per-field validation messages, if any
 	RequestID  string            // the X-Request-Id response header, if any
-	RetryAfter time.Duration     // from Retry-After (seconds or HTTP date), else the body's "retry_after"
+	RetryAfter time.Duration     // from Retry-After (seconds or HTTP date), else the body's "retry_after"; at most a year
 	Method     string            // the request's method
 	Path       string            // the request's URL path (base-URL prefix included): no host, no query
 	Body       []byte            // the raw response body, at most 4 KiB
@@ -161,31 +161,51 @@ func newAPIError(resp *transport.Response, f *envelope.Failure, kind error) *API
 	return e
 }
 
-// failureError describes a response that is not a success: a non-2xx status, or a 2xx with
-// success:false.
-func failureError(resp *transport.Response, f *envelope.Failure) *APIError {
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		kind := ErrBadRequest
-		if f != nil && strings.Contains(strings.ToLower(f.Message), "not found") {
-			kind = ErrNotFound
-		}
-		return newAPIError(resp, f, kind)
+// failure is what went wrong in a call, on its way to becoming the error its caller sees.
+type failure struct {
+	method, path string              // the request's, for a transport failure
+	err          error               // the transport failure; nil when resp is set
+	resp         *transport.Response // the response that is a failure
+	env          *envelope.Failure   // what its envelope said, if anything
+	kind         error               // the sentinel it matches; nil: the status's
+	msg          string              // the message, instead of the envelope's or the status text
+}
+
+// fail is the one place where a call's failure becomes the error its caller sees, and so the one
+// place the client secret is taken out of it, in any encoding a server may have echoed it in: out
+// of the *APIError describing a response (its message, fields, request ID, path and body), and
+// out of a transport error and every error in its chain. Every path to an error goes through
+// it, and a success never does, so the hot path scans nothing.
+func (c *Client) fail(fl failure) error {
+	if fl.resp == nil {
+		return c.t.RedactError(fmt.Errorf("cashfin: %s %s: %w", fl.method, fl.path, fl.err))
 	}
-	return newAPIError(resp, f, nil)
-}
-
-// unexpectedError describes a 2xx body that is not an envelope or does not decode.
-func unexpectedError(resp *transport.Response, cause error) *APIError {
-	e := newAPIError(resp, nil, ErrUnexpectedResponse)
-	e.Message = "unexpected response body: " + cause.Error()
+	resp := fl.resp.Redacted() // the body before it is cut to 4 KiB: no half secret is left
+	e := newAPIError(resp, fl.env, fl.kind)
+	if fl.msg != "" {
+		e.Message = fl.msg
+	}
+	e.Message, e.RequestID, e.Path = c.t.RedactString(e.Message), c.t.RedactString(e.RequestID), c.t.RedactString(e.Path)
+	if len(e.Fields) > 0 {
+		clean := make(map[string]string, len(e.Fields))
+		for k, v := range e.Fields {
+			clean[c.t.RedactString(k)] = c.t.RedactString(v)
+		}
+		e.Fields = clean
+	}
+	if resp.Abandoned != nil {
+		// A retry was due, but the context ended: the error matches the context's error too.
+		return &transport.AbandonedError{Err: e, Reason: resp.Abandoned}
+	}
 	return e
 }
 
-// tooLargeError describes a response whose body was over the limit and not read.
-func tooLargeError(resp *transport.Response) *APIError {
-	e := newAPIError(resp, nil, ErrUnexpectedResponse)
-	e.Message = fmt.Sprintf("response body exceeds %d MiB", transport.MaxBodySize>>20)
-	return e
+// envelopeKind is the sentinel of a success:false answer in a 2xx.
+func envelopeKind(f *envelope.Failure) error {
+	if f != nil && strings.Contains(strings.ToLower(f.Message), "not found") {
+		return ErrNotFound
+	}
+	return ErrBadRequest
 }
 
 // redactURL keeps the scheme, host and path of a URL: no credentials, no query.

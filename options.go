@@ -28,7 +28,7 @@ type config struct {
 
 // Default backoff bounds between retries.
 const (
-	// DefaultRetryWaitMin is the shortest wait before a retry (and the wait before the first one).
+	// DefaultRetryWaitMin is the shortest wait before a retry; the first waits between it and twice it.
 	DefaultRetryWaitMin = 500 * time.Millisecond
 	// DefaultRetryWaitMax is the longest wait before a retry, and the longest Retry-After honoured.
 	DefaultRetryWaitMax = 8 * time.Second

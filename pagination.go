@@ -2,10 +2,14 @@ package cashfin
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
+	"hash/maphash"
 	"iter"
+	"math"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 
 	"github.com/cashfin-go/cashfin/internal/transport"
@@ -29,23 +33,26 @@ type Page[T any] struct {
 	Pagination Pagination
 }
 
-// pageFetcher fetches page n of a list; hasInfo reports whether the answer had a page block.
-type pageFetcher[T any] func(ctx context.Context, n int) (p *Page[T], hasInfo bool, err error)
+// pageFetcher fetches page n of a list.
+type pageFetcher[T any] func(ctx context.Context, n int) pageResult[T]
 
 // pageResult is a fetched page on its way to the iterator.
 type pageResult[T any] struct {
 	page    *Page[T]
-	hasInfo bool
+	hasInfo bool                // the response had a page block
+	resp    *transport.Response // the response the page came in, to describe it in an error
 	err     error
 }
 
 // iteratePages walks the pages of a list from page first, limit records a page, in order. While
 // the caller works on page k, page k+1 is already being fetched (one page ahead at most, so memory
-// stays bounded). The walk ends after the last page: the one whose block says page >= pages, or,
-// with no block, the first page shorter than limit, or an empty page. An error is yielded once and
-// ends the walk. Breaking out of the loop, or cancelling ctx, cancels the fetch in flight and
-// waits for it: no goroutine outlives the loop.
-func iteratePages[T any](ctx context.Context, first, limit int, fetch pageFetcher[T]) iter.Seq2[*Page[T], error] {
+// stays bounded). The walk asks for first, first+1, ... whatever the answers echo, and ends after
+// the last page (see hasMore). An answer that is not the page asked for (its block names another
+// page, or it repeats the previous page's records) is an error made by unexpected. An error is
+// yielded once and ends the walk. Breaking out of the loop, or cancelling ctx, cancels the fetch
+// in flight and waits for it: no goroutine outlives the loop.
+func iteratePages[T any](ctx context.Context, first, limit int, fetch pageFetcher[T],
+	unexpected func(resp *transport.Response, why string) error) iter.Seq2[*Page[T], error] {
 	return func(yield func(*Page[T], error) bool) {
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
@@ -59,45 +66,158 @@ func iteratePages[T any](ctx context.Context, first, limit int, fetch pageFetche
 		}()
 		prefetch := func(n int) {
 			ahead = make(chan pageResult[T], 1)
-			go func(ch chan<- pageResult[T]) {
-				p, hasInfo, err := fetch(ctx, n)
-				ch <- pageResult[T]{p, hasInfo, err}
-			}(ahead)
+			go func(ch chan<- pageResult[T]) { ch <- fetch(ctx, n) }(ahead)
 		}
 
-		p, hasInfo, err := fetch(ctx, first)
+		r := fetch(ctx, first)
+		var prev *Page[T]
+		memo := pageMemo{seed: maphash.MakeSeed(), seen: map[uint64]int{}}
 		for n := first; ; n++ {
-			if err != nil {
-				yield(nil, err)
+			if r.err == nil {
+				if why := inconsistent(r, prev, n, &memo); why != "" {
+					r.err = unexpected(r.resp, why)
+				}
+			}
+			if r.err != nil {
+				yield(nil, r.err)
 				return
 			}
-			more := hasMore(p, hasInfo, n, limit)
+			more := hasMore(r.page, r.hasInfo, n, limit)
 			if more {
 				prefetch(n + 1)
 			}
-			if !yield(p, nil) || !more {
+			if !yield(r.page, nil) || !more {
 				return
 			}
-			r := <-ahead
+			prev = r.page
+			r = <-ahead
 			ahead = nil
-			p, hasInfo, err = r.page, r.hasInfo, r.err
 		}
 	}
 }
 
-// hasMore reports whether a page follows page n of a walk.
+// inconsistent says why r cannot be page n of the walk whose previous page was prev, or "": its
+// block names another page (a missing or 0 page is unknown, not another), or it holds exactly
+// the previous page's records, as a cache that ignores the query string answers, or it repeats
+// an earlier page (a server cycling through a few pages), as memo remembers them.
+func inconsistent[T any](r pageResult[T], prev *Page[T], n int, memo *pageMemo) string {
+	if got := r.page.Pagination.Page; r.hasInfo && got != 0 && got != n {
+		return fmt.Sprintf("inconsistent page: asked for page %d, the answer is page %d", n, got)
+	}
+	// Pointers to the slices: DeepEqual then boxes nothing, and stops at the first difference.
+	if prev != nil && len(prev.Data) > 0 && len(prev.Data) == len(r.page.Data) &&
+		reflect.DeepEqual(&prev.Data, &r.page.Data) {
+		return fmt.Sprintf("inconsistent page: page %d holds the same records as page %d", n, n-1)
+	}
+	if earlier, ok := memo.repeats(reflect.ValueOf(&r.page.Data).Elem(), n); ok {
+		return fmt.Sprintf("inconsistent page: page %d holds the same records as page %d", n, earlier)
+	}
+	return ""
+}
+
+// pageMemo remembers the pages of a walk, each by a hash of its size and of its first and last
+// records (8 bytes a page, however long the walk, and no allocation), so that a page repeating an
+// earlier one is seen: without it, a server cycling through two pages would be walked forever.
+type pageMemo struct {
+	seed maphash.Seed
+	seen map[uint64]int // hash → page number
+}
+
+// repeats records page n, whose records are the slice data, and reports the earlier page it
+// repeats, if any.
+func (m *pageMemo) repeats(data reflect.Value, n int) (earlier int, ok bool) {
+	if data.Len() == 0 {
+		return 0, false
+	}
+	var h maphash.Hash
+	h.SetSeed(m.seed)
+	hashValue(&h, data.Index(0))
+	hashValue(&h, data.Index(data.Len()-1))
+	hashInt(&h, int64(data.Len()))
+	key := h.Sum64()
+	if earlier, ok := m.seen[key]; ok {
+		return earlier, true
+	}
+	m.seen[key] = n
+	return 0, false
+}
+
+// hashValue writes v's contents to h: strings, numbers and booleans, through structs (their
+// unexported fields too, such as a time.Time's), pointers, slices and arrays. Maps, funcs and
+// channels are left out: a fingerprint, not an identity.
+func hashValue(h *maphash.Hash, v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		h.WriteString(v.String())
+		h.WriteByte(0)
+	case reflect.Bool:
+		b := int64(0)
+		if v.Bool() {
+			b = 1
+		}
+		hashInt(h, b)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		hashInt(h, v.Int())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		hashInt(h, int64(v.Uint()))
+	case reflect.Float32, reflect.Float64:
+		hashInt(h, int64(math.Float64bits(v.Float())))
+	case reflect.Struct:
+		for i := range v.NumField() {
+			hashValue(h, v.Field(i))
+		}
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			hashValue(h, v.Elem())
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			hashValue(h, v.Index(i))
+		}
+	}
+}
+
+func hashInt(h *maphash.Hash, n int64) {
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], uint64(n))
+	h.Write(b[:])
+}
+
+// hasMore reports whether a page follows page n of a walk asking for limit records a page. An
+// empty page is the last. With a page block, the last page is its "pages", or, when pages is
+// missing or 0, ceil(total/limit); when the two disagree, the walk goes on while pages are full,
+// up to the larger of them, so that no record is lost and the walk still ends. Without a block
+// (or one with neither count), the last page is the first one shorter than limit.
 func hasMore[T any](p *Page[T], hasInfo bool, n, limit int) bool {
 	if len(p.Data) == 0 {
 		return false
 	}
-	if hasInfo {
-		page := p.Pagination.Page
-		if page <= 0 {
-			page = n
-		}
-		return page < p.Pagination.Pages
+	full := len(p.Data) >= limit
+	if !hasInfo {
+		return full
 	}
-	return len(p.Data) >= limit
+	b := p.Pagination
+	per := limit
+	if b.Limit > 0 {
+		per = b.Limit
+		full = full || len(p.Data) >= b.Limit // the server's own page size
+	}
+	byTotal := 0
+	if b.Total > 0 {
+		byTotal = b.Total / per
+		if b.Total%per != 0 {
+			byTotal++
+		}
+	}
+	switch {
+	case b.Pages > 0 && byTotal > 0 && b.Pages != byTotal:
+		return full && n < max(b.Pages, byTotal)
+	case b.Pages > 0:
+		return n < b.Pages
+	case byTotal > 0:
+		return n < byTotal
+	}
+	return full
 }
 
 // iterateItems walks the records of every page of a list, in order.
@@ -171,7 +291,7 @@ func (o listOptions) query(n int) string {
 }
 
 // listPage fetches page n of the list at path.
-func listPage[T any, W wire[T]](ctx context.Context, c *Client, path string, o listOptions, n int) (*Page[T], bool, error) {
+func listPage[T any, W wire[T]](ctx context.Context, c *Client, path string, o listOptions, n int) pageResult[T] {
 	return fetchPage[T, W](ctx, c, &transport.Request{Method: http.MethodGet, Path: path, Query: o.query(n)})
 }
 
@@ -182,8 +302,8 @@ func list[T any, W wire[T]](ctx context.Context, c *Client, path string, o listO
 	if err != nil {
 		return nil, err
 	}
-	p, _, err := listPage[T, W](ctx, c, path, o, o.Page)
-	return p, err
+	r := listPage[T, W](ctx, c, path, o, o.Page)
+	return r.page, r.err
 }
 
 // listPages walks the pages of the list at path from o.Page, maxLimit records a page unless
@@ -193,7 +313,7 @@ func listPages[T any, W wire[T]](ctx context.Context, c *Client, path string, o 
 	if err != nil {
 		return func(yield func(*Page[T], error) bool) { yield(nil, err) }
 	}
-	return iteratePages(ctx, o.Page, o.Limit, func(ctx context.Context, n int) (*Page[T], bool, error) {
+	return iteratePages(ctx, o.Page, o.Limit, func(ctx context.Context, n int) pageResult[T] {
 		return listPage[T, W](ctx, c, path, o, n)
-	})
+	}, c.unexpected)
 }

@@ -93,6 +93,15 @@ func names(c *cashfin.Client, ctx context.Context, params *cashfin.ContactListPa
 	return out, errs
 }
 
+// seq is from, from+1, ..., to.
+func seq(from, to int) []int {
+	var out []int
+	for i := from; i <= to; i++ {
+		out = append(out, i)
+	}
+	return out
+}
+
 func want(from, to int) []string {
 	var out []string
 	for i := from; i < to; i++ {
@@ -145,10 +154,14 @@ func TestListAllWalksInOrder(t *testing.T) {
 			want(4, 10), []int{2, 3}},
 		{"block, default limit 100", &pager{total: 250, block: "pagination"}, nil, want(0, 250), []int{1, 2, 3}},
 		{"block, empty", &pager{total: 0, block: "pagination"}, nil, nil, []int{1}},
-		{"block says page >= pages: stop even on a full page", &pager{total: 50, block: "pagination",
-			pages: func(int) int { return 2 }}, &cashfin.ContactListParams{Limit: 5}, want(0, 10), []int{1, 2}},
-		{"block says no pages", &pager{total: 50, block: "pagination", pages: func(int) int { return 0 }},
-			&cashfin.ContactListParams{Limit: 5}, want(0, 5), []int{1}},
+		{"block agrees with itself: stop at pages", &pager{total: 50, block: "pagination",
+			pages: func(int) int { return 10 }}, &cashfin.ContactListParams{Limit: 5}, want(0, 50), seq(1, 10)},
+		{"block says fewer pages than its total: go on while full, lose nothing", &pager{total: 50, block: "pagination",
+			pages: func(int) int { return 2 }}, &cashfin.ContactListParams{Limit: 5}, want(0, 50), seq(1, 10)},
+		{"block says more pages than its total: stop at the first short page", &pager{total: 12, block: "pagination",
+			pages: func(int) int { return 9 }}, &cashfin.ContactListParams{Limit: 5}, want(0, 12), seq(1, 3)},
+		{"block says no pages: walk to ceil(total/limit)", &pager{total: 50, block: "pagination", pages: func(int) int { return 0 }},
+			&cashfin.ContactListParams{Limit: 5}, want(0, 50), seq(1, 10)},
 		{"no block: stop at the first short page", &pager{total: 7}, &cashfin.ContactListParams{Limit: 3},
 			want(0, 7), []int{1, 2, 3}},
 		{"no block: an empty page ends it", &pager{total: 6}, &cashfin.ContactListParams{Limit: 3},

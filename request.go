@@ -3,6 +3,7 @@ package cashfin
 import (
 	"context"
 	"fmt"
+	"reflect"
 
 	"github.com/cashfin-go/cashfin/internal/envelope"
 	"github.com/cashfin-go/cashfin/internal/transport"
@@ -23,72 +24,68 @@ func (c *Client) send(ctx context.Context, r *transport.Request) (*transport.Res
 	resp, err := c.t.Do(ctx, r)
 	switch {
 	case err != nil:
-		return nil, fmt.Errorf("cashfin: %s %s: %w", r.Method, c.t.Path(r.Path), err)
+		return nil, c.fail(failure{method: r.Method, path: c.t.Path(r.Path), err: err})
 	case resp.TooLarge:
-		return nil, tooLargeError(resp)
+		return nil, c.fail(failure{resp: resp, kind: ErrUnexpectedResponse,
+			msg: fmt.Sprintf("response body exceeds %d MiB", transport.MaxBodySize>>20)})
 	case resp.StatusCode < 200 || resp.StatusCode >= 300:
-		return nil, abandoned(resp, failureError(resp, envelope.DecodeError(resp.Body)))
+		return nil, c.fail(failure{resp: resp, env: envelope.DecodeError(resp.Body)})
 	}
 	return resp, nil
 }
 
-// abandoned marks err as matching the context's error too (context.DeadlineExceeded or
-// context.Canceled) when a retry was due but the context ended, or its deadline would pass first.
-func abandoned(resp *transport.Response, err *APIError) error {
-	if resp.Abandoned != nil {
-		return &transport.AbandonedError{Err: err, Reason: resp.Abandoned}
-	}
-	return err
-}
-
 // decode reads the envelope of a 2xx response into a W, and its page block, if any.
-func decode[W any](resp *transport.Response) (W, *envelope.PageInfo, error) {
+func decode[W any](c *Client, resp *transport.Response) (W, *envelope.PageInfo, error) {
 	var w W
 	info, f, err := envelope.Decode(resp.Body, &w)
-	if err == nil && f == nil {
-		return w, info, nil
+	switch {
+	case err != nil: // json's messages quote no more than a byte; fail cleans them all the same
+		return w, nil, c.unexpected(resp, "unexpected response body: "+err.Error())
+	case f != nil:
+		return w, nil, c.fail(failure{resp: resp, env: f, kind: envelopeKind(f)})
 	}
-	// The 2xx is a failure after all: describe it from its body without the secret, in case the
-	// server echoed it (the transport cleans only what fails by its status).
-	clean := resp.Redacted()
-	if err != nil {
-		return w, nil, unexpectedError(clean, err) // json's messages quote no more than a byte
-	}
-	_, f, _ = envelope.Decode(clean.Body, new(W))
-	return w, nil, failureError(clean, f)
+	return w, info, nil
 }
 
-// fetch runs r and decodes the envelope's data, a single resource.
+// unexpected describes a 2xx that cannot be what the call expects: ErrUnexpectedResponse.
+func (c *Client) unexpected(resp *transport.Response, why string) error {
+	return c.fail(failure{resp: resp, kind: ErrUnexpectedResponse, msg: why})
+}
+
+// fetch runs r and decodes the envelope's data, a single resource. A success with no data, null
+// data or an empty object is ErrUnexpectedResponse: never a zero resource.
 func fetch[T any, W wire[T]](ctx context.Context, c *Client, r *transport.Request) (*T, error) {
 	resp, err := c.send(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	w, _, err := decode[W](resp)
+	w, _, err := decode[W](c, resp)
 	if err != nil {
 		return nil, err
+	}
+	if reflect.ValueOf(&w).Elem().IsZero() {
+		return nil, c.unexpected(resp, `a success without the record: "data" is missing, null or empty`)
 	}
 	v := w.value()
 	return &v, nil
 }
 
 // fetchPage runs r and decodes the envelope's data, a list of resources, with its page block.
-// hasInfo reports whether the response had a page block at all.
-func fetchPage[T any, W wire[T]](ctx context.Context, c *Client, r *transport.Request) (p *Page[T], hasInfo bool, err error) {
+func fetchPage[T any, W wire[T]](ctx context.Context, c *Client, r *transport.Request) pageResult[T] {
 	resp, err := c.send(ctx, r)
 	if err != nil {
-		return nil, false, err
+		return pageResult[T]{err: err}
 	}
-	ws, info, err := decode[[]W](resp)
+	ws, info, err := decode[[]W](c, resp)
 	if err != nil {
-		return nil, false, err
+		return pageResult[T]{err: err}
 	}
-	p = &Page[T]{Data: make([]T, len(ws))}
+	p := &Page[T]{Data: make([]T, len(ws))}
 	for i := range ws {
 		p.Data[i] = ws[i].value()
 	}
 	if info != nil {
-		p.Pagination = Pagination(*info)
+		p.Pagination = Pagination{Total: int(info.Total), Page: int(info.Page), Limit: int(info.Limit), Pages: int(info.Pages)}
 	}
-	return p, info != nil, nil
+	return pageResult[T]{page: p, hasInfo: info != nil, resp: resp}
 }

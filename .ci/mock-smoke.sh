@@ -59,6 +59,11 @@ items="$(grep -o '"_id":"[0-9a-f]\{24\}"' <<<"$body" | wc -l | tr -d ' ')"
 [[ "$items" == 5 ]] || fail "want 5 items, got $items in: $body"
 grep -q '"pagination":{"total":5,"page":1,"limit":10,"pages":1}' <<<"$body" || fail "bad pagination in: $body"
 
+body="$(curl -fsS -H "Authorization: cs_test_cashfintest" "$url/business/customer/list")" \
+	|| fail "curl of the customers failed"
+customers="$(grep -o '"_id":"[0-9a-f]\{24\}"' <<<"$body" | wc -l | tr -d ' ')"
+[[ "$customers" == 5 ]] || fail "want 5 customers (-seed seeds both), got $customers in: $body"
+
 # Unauthenticated requests are refused, as by the real API.
 status="$(curl -sS -o /dev/null -w '%{http_code}' "$url/business/contact/list")"
 [[ "$status" == 401 ]] || fail "want 401 without Authorization, got $status"
@@ -67,9 +72,10 @@ stop_mock INT
 grep -q "GET /business/contact/list 200" "$work/stderr" || fail "no request log line on stderr"
 if grep -q cs_test_cashfintest "$work/stderr"; then fail "the secret appears in the log"; fi
 
-start_mock
-curl -fsS -o /dev/null -H "Authorization: cs_test_cashfintest" "$url/business/contact/list" || fail "curl failed"
+start_mock -plan 5,60,1000
+headers="$(curl -fsS -D - -o /dev/null -H "Authorization: cs_test_cashfintest" "$url/business/contact/list")" || fail "curl failed"
+grep -qi '^X-RateLimit-Limit: ' <<<"$headers" || fail "no X-RateLimit-Limit under -plan in: $headers"
 stop_mock TERM
 grep -q "shutting down" "$work/stderr" || fail "no graceful shutdown on SIGTERM"
 
-echo "mock-smoke: ok ($items contacts, clean exit on SIGINT and on SIGTERM)"
+echo "mock-smoke: ok ($items contacts, $customers customers, clean exit on SIGINT and on SIGTERM)"

@@ -99,7 +99,7 @@ func TestFailNextThroughTheSDK(t *testing.T) {
 }
 
 // TestRateLimit checks the rate-limit headers and the 429 over HTTP's handler interface, with the
-// real clock: the exact figures over time are TestBucket's and TestRateLimitWithFakeClock's.
+// real clock: the exact figures over time are TestPlanWindows' and TestRateLimitWithFakeClock's.
 func TestRateLimit(t *testing.T) {
 	h := cashfintest.NewHandler(cashfintest.WithRateLimit(3))
 	start := time.Now()
@@ -114,7 +114,7 @@ func TestRateLimit(t *testing.T) {
 		remaining, err := strconv.Atoi(r.header.Get("X-RateLimit-Remaining"))
 		require.NoError(t, err)
 		if i == 0 {
-			assert.Equal(t, 2, remaining, "the bucket starts full: the first request leaves 2 of 3")
+			assert.Equal(t, 2, remaining, "a window starts empty: the first request leaves 2 of 3")
 		}
 		assert.True(t, remaining >= 0 && remaining <= 2, "X-RateLimit-Remaining %d", remaining)
 		assert.Equal(t, "3", r.header.Get("X-RateLimit-Limit"))
@@ -296,4 +296,82 @@ func TestOptionsPanicOnBadValues(t *testing.T) {
 		assert.Panics(t, func() { cashfintest.NewHandler(opt) }, name)
 	}
 	assert.NotPanics(t, func() { cashfintest.NewHandler(nil, cashfintest.WithRateLimit(0), cashfintest.WithLatency(0)) })
+}
+
+func TestFailNextWith(t *testing.T) {
+	tests := []struct {
+		name       string
+		f          cashfintest.Failure
+		wantBody   string
+		retryAfter string
+	}{
+		{"status only", cashfintest.Failure{Status: 503}, `{"success":false,"error":"Service Unavailable"}`, ""},
+		{"validation body", cashfintest.Failure{Status: 422, Message: "There are problems with your submission",
+			Fields: map[string]string{"email": "Email is invalid", "name": "Name is required"}},
+			`{"success":false,"error":"There are problems with your submission","errors":{"email":"Email is invalid","name":"Name is required"}}`, ""},
+		{"retry after, rounded up", cashfintest.Failure{Status: 429, Message: "Rate limit exceeded. Try again later.", RetryAfter: 1500 * time.Millisecond},
+			`{"success":false,"error":"Rate limit exceeded. Try again later.","retry_after":2}`, "2"},
+		{"retry after under a second", cashfintest.Failure{Status: 503, RetryAfter: time.Millisecond},
+			`{"success":false,"error":"Service Unavailable","retry_after":1}`, "1"},
+		{"whole seconds", cashfintest.Failure{Status: 503, RetryAfter: 30 * time.Second},
+			`{"success":false,"error":"Service Unavailable","retry_after":30}`, "30"},
+		{"unusual status", cashfintest.Failure{Status: 599}, `{"success":false,"error":"Error 599"}`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := cashfintest.NewHandler()
+			h.FailNextWith(tt.f)
+			r := send(t, h, req{method: http.MethodPost, target: "/business/contact/create", body: `{"name":"Jane"}`})
+			assert.Equal(t, tt.f.Status, r.status)
+			assert.JSONEq(t, tt.wantBody, string(r.body))
+			assert.Equal(t, tt.retryAfter, r.header.Get("Retry-After"))
+			assert.Empty(t, h.Contacts(), "nothing is processed")
+			assert.Equal(t, http.StatusCreated, send(t, h, req{method: http.MethodPost, target: "/business/contact/create", body: `{"name":"Jane"}`}).status,
+				"Count 0 means one request")
+		})
+	}
+
+	t.Run("count, and one queue with FailNext in call order", func(t *testing.T) {
+		h := cashfintest.NewHandler()
+		fields := map[string]string{"name": "Name is required"}
+		h.FailNext(1, 502)
+		h.FailNextWith(cashfintest.Failure{Status: 400, Fields: fields, Count: 2})
+		h.FailNext(2, 503)
+		h.FailNextWith(cashfintest.Failure{Status: 429, RetryAfter: time.Second})
+		fields["name"] = "changed after queueing"
+		var got []int
+		for range 7 {
+			r := send(t, h, req{target: "/business/contact/list"})
+			got = append(got, r.status)
+			if r.status == 400 {
+				assert.JSONEq(t, `{"success":false,"error":"Bad Request","errors":{"name":"Name is required"}}`, string(r.body))
+			}
+		}
+		assert.Equal(t, []int{502, 400, 400, 503, 503, 429, 200}, got)
+	})
+	t.Run("through the SDK", func(t *testing.T) {
+		srv := cashfintest.NewServer()
+		defer srv.Close()
+		srv.FailNextWith(cashfintest.Failure{Status: 422, Message: "There are problems with your submission",
+			Fields: map[string]string{"email": "Email already exists"}})
+		_, err := srv.Client().Contacts.Create(context.Background(), &cashfin.ContactCreateParams{Name: "Jane"})
+		var apiErr *cashfin.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, 422, apiErr.StatusCode)
+		assert.Equal(t, map[string]string{"email": "Email already exists"}, apiErr.Fields)
+		assert.Empty(t, srv.Contacts())
+
+		srv.FailNextWith(cashfintest.Failure{Status: 503, RetryAfter: 2 * time.Second, Count: 3})
+		_, err = srv.Client().Contacts.List(context.Background(), nil)
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, 2*time.Second, apiErr.RetryAfter, "a Retry-After beyond the client's wait bound is reported, not waited")
+	})
+	for name, f := range map[string]cashfintest.Failure{
+		"status 0":            {},
+		"status 600":          {Status: 600},
+		"negative count":      {Status: 503, Count: -1},
+		"negative RetryAfter": {Status: 503, RetryAfter: -time.Second},
+	} {
+		assert.Panics(t, func() { cashfintest.NewHandler().FailNextWith(f) }, name)
+	}
 }

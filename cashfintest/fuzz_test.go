@@ -16,9 +16,10 @@ import (
 
 // FuzzHandler sends arbitrary requests to the fake, each twice (the second a retry): whatever
 // arrives, it answers one of the API's statuses with a JSON envelope and an X-Request-Id, never
-// panics or answers 5xx, and its store stays consistent: it changes only by a successful create,
-// by exactly the record answered, and a retry carrying the same Idempotency-Key is a replay that
-// creates nothing. Without -fuzz, it runs the seeds and the corpus in testdata/fuzz.
+// panics or answers 5xx, and its stores stay consistent: one grows only by a successful create on
+// its own endpoint, by exactly the record answered; an update changes no count; and a retry of a
+// successful POST or PATCH carrying the same Idempotency-Key is a replay, byte for byte, that
+// changes nothing. Without -fuzz, it runs the seeds and the corpus in testdata/fuzz.
 //
 //	go test -fuzz=FuzzHandler -fuzztime=60s ./cashfintest/
 func FuzzHandler(f *testing.F) {
@@ -42,6 +43,14 @@ func FuzzHandler(f *testing.F) {
 		{"PATCH", "/business/contact/details/x", "", "", nil, true},
 		{"GET", "/../../etc/passwd", "", "", nil, false},
 		{"BREW", "/business/contact/list", "", "", nil, true},
+		{"POST", "/business/customer/create", "application/json", "c1", []byte(`{"name":"John Doe","email":"john@example.com","phone":"+254712345678","country":"Kenya","currency":"KES","type":"business"}`), true},
+		{"POST", "/business/customer/create", "application/json", "", []byte(`{"name":"J","email":"j@x.co","phone":"1","country":"K","currency":"KES","type":"vip"}`), true},
+		{"PATCH", "/business/customer/update/507f1f77bcf86cd799439046", "application/json", "p1", []byte(`{"city":"Kisumu","type":"individual"}`), true},
+		{"PATCH", "/business/customer/update/507f1f77bcf86cd799439046", "application/json", "", []byte(`{"name":"","email":7}`), true},
+		{"PATCH", "/business/customer/update/507f1f77bcf86cd799439099", "application/json", "p2", []byte(`{"city":"x"}`), true},
+		{"GET", "/business/customer/list?search=john&limit=1", "", "", nil, true},
+		{"GET", "/business/customer/details/507F1F77BCF86CD799439046", "", "", nil, true},
+		{"GET", "/business/customer/update/507f1f77bcf86cd799439046", "", "", nil, true},
 	}
 	for _, s := range seeds {
 		f.Add(s.method, s.target, s.contentType, s.key, s.body, s.auth)
@@ -71,12 +80,14 @@ func FuzzHandler(f *testing.F) {
 		}
 		h := cashfintest.NewHandler()
 		h.AddContacts(cashfin.Contact{ID: "507f1f77bcf86cd799439045", Name: "Jane Wanjiku", Email: "jane@acme.co.ke"})
+		h.AddCustomers(cashfin.Customer{ID: "507f1f77bcf86cd799439046", Name: "John Doe", Email: "john@example.com",
+			Phone: "+254712345678", Country: "Kenya", Currency: "KES"})
 
 		// The same request twice: the second is a retry, which an Idempotency-Key makes a replay.
 		var firstCode int
-		var firstID string
+		var firstBody string
 		for try := 1; try <= 2; try++ {
-			before := h.Contacts()
+			before, beforeCustomers := h.Contacts(), h.Customers()
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, newRequest())
 			where := fmt.Sprintf("try %d: %s %s: status %d: %s", try, method, target, rec.Code, rec.Body)
@@ -101,31 +112,61 @@ func FuzzHandler(f *testing.F) {
 				t.Fatalf("%s: no X-Request-Id", where)
 			}
 
-			// The store changes only by a successful create, by exactly that record.
-			after := h.Contacts()
+			// A store changes only by a successful create on its endpoint, by exactly that record.
+			after, afterCustomers := h.Contacts(), h.Customers()
 			created := rec.Code == http.StatusCreated
-			if created && (method != http.MethodPost || !strings.HasPrefix(target, "/business/contact/create")) {
+			path := strings.SplitN(target, "?", 2)[0]
+			contactCreate, customerCreate := path == "/business/contact/create", path == "/business/customer/create"
+			if created && (method != http.MethodPost || !contactCreate && !customerCreate) {
 				t.Fatalf("%s: 201 from something other than a create", where)
 			}
-			replay := try == 2 && key != "" && firstCode == http.StatusCreated
+			replay := try == 2 && key != "" && firstCode >= 200 && firstCode < 300 &&
+				(method == http.MethodPost || method == http.MethodPatch)
 			switch {
 			case replay:
-				if rec.Code != firstCode || data.ID != firstID || len(after) != len(before) {
-					t.Fatalf("%s: a retry with the same Idempotency-Key was not a replay of %d %s (store %d -> %d)",
-						where, firstCode, firstID, len(before), len(after))
+				assertSameCustomers(t, where, beforeCustomers, afterCustomers)
+				if rec.Code != firstCode || rec.Body.String() != firstBody || len(after) != len(before) ||
+					rec.Header().Get("Idempotent-Replayed") != "true" {
+					t.Fatalf("%s: a retry with the same Idempotency-Key was not a replay of %d %s (stores %d, %d -> %d, %d)",
+						where, firstCode, firstBody, len(before), len(beforeCustomers), len(after), len(afterCustomers))
+				}
+			case created && contactCreate:
+				if len(after) != len(before)+1 || after[0].ID != data.ID || slices.ContainsFunc(before, func(c cashfin.Contact) bool { return c.ID == data.ID }) ||
+					len(afterCustomers) != len(beforeCustomers) {
+					t.Fatalf("%s: store %d -> %d, newest %q, want one new contact %q", where, len(before), len(after), after[0].ID, data.ID)
 				}
 			case created:
-				if len(after) != len(before)+1 || after[0].ID != data.ID || slices.ContainsFunc(before, func(c cashfin.Contact) bool { return c.ID == data.ID }) {
-					t.Fatalf("%s: store %d -> %d, newest %q, want one new record %q", where, len(before), len(after), after[0].ID, data.ID)
+				if len(afterCustomers) != len(beforeCustomers)+1 || afterCustomers[0].ID != data.ID || len(after) != len(before) ||
+					slices.ContainsFunc(beforeCustomers, func(c cashfin.Customer) bool { return c.ID == data.ID }) {
+					t.Fatalf("%s: customers %d -> %d, newest %q, want one new customer %q", where,
+						len(beforeCustomers), len(afterCustomers), afterCustomers[0].ID, data.ID)
 				}
 			default:
-				if len(after) != len(before) {
-					t.Fatalf("%s: the store changed (%d -> %d) without a create", where, len(before), len(after))
+				if len(after) != len(before) || len(afterCustomers) != len(beforeCustomers) {
+					t.Fatalf("%s: a store changed (%d, %d -> %d, %d) without a create", where,
+						len(before), len(beforeCustomers), len(after), len(afterCustomers))
+				}
+				if method != http.MethodPatch || rec.Code != http.StatusOK {
+					assertSameCustomers(t, where, beforeCustomers, afterCustomers)
 				}
 			}
 			if try == 1 {
-				firstCode, firstID = rec.Code, data.ID
+				firstCode, firstBody = rec.Code, rec.Body.String()
 			}
 		}
 	})
+}
+
+// assertSameCustomers fails unless no customer changed: only a successful PATCH changes one.
+func assertSameCustomers(t *testing.T, where string, before, after []cashfin.Customer) {
+	t.Helper()
+	if len(before) != len(after) {
+		t.Fatalf("%s: customers %d -> %d", where, len(before), len(after))
+	}
+	for i := range before {
+		b, a := before[i], after[i]
+		if b.ID != a.ID || b.Name != a.Name || b.Email != a.Email || b.City != a.City || b.Type != a.Type || !b.UpdatedAt.Equal(a.UpdatedAt) {
+			t.Fatalf("%s: customer %s changed without a successful update: %+v -> %+v", where, b.ID, b, a)
+		}
+	}
 }

@@ -232,7 +232,13 @@ func TestRouting(t *testing.T) {
 		want           string
 	}{
 		{http.MethodGet, "/", 404, "", errorEnvelope("Not found")},
-		{http.MethodGet, "/business/customer/list", 404, "", errorEnvelope("Not found")},
+		{http.MethodGet, "/business/invoice/list", 404, "", errorEnvelope("Not found")},
+		{http.MethodGet, "/business/customers/list", 404, "", errorEnvelope("Not found")},
+		{http.MethodGet, "/business/customer/nope", 404, "", errorEnvelope("Not found")},
+		{http.MethodGet, "/business/customer/update/507f1f77bcf86cd799439045", 405, "PATCH", errorEnvelope("Method not allowed")},
+		{http.MethodPut, "/business/customer/update/507f1f77bcf86cd799439045", 405, "PATCH", errorEnvelope("Method not allowed")},
+		{http.MethodPatch, "/business/customer/details/507f1f77bcf86cd799439045", 405, "GET", errorEnvelope("Method not allowed")},
+		{http.MethodGet, "/business/customer/create", 405, "POST", errorEnvelope("Method not allowed")},
 		{http.MethodGet, "/business/contact", 404, "", errorEnvelope("Not found")},
 		{http.MethodGet, "/business/contact/", 404, "", errorEnvelope("Not found")},
 		{http.MethodGet, "/business/contact/list/", 404, "", errorEnvelope("Not found")},

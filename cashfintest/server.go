@@ -12,18 +12,29 @@
 //	srv.FailNext(1, http.StatusServiceUnavailable) // the SDK retries, and succeeds
 //	page, err := client.Contacts.List(ctx, nil)
 //
+// Then ask it what happened: Contacts and Customers return what it stored, Requests every
+// request it received (the secret redacted), and Reset starts it afresh between subtests.
+// FailNextWith answers with the failure of your choosing: a validation body, a Retry-After.
+//
 // # What the fake answers
 //
-// Each request goes through these steps, in order:
+// Each request goes through these layers, in order:
 //
+//   - Recording: the request, for Requests, and later its status.
 //   - WithLatency: the wait, cut short if the client goes away.
-//   - WithRateLimit: a token bucket; X-RateLimit-Limit, -Remaining and -Reset (a Unix time) on
-//     every response, and over the limit 429 with Retry-After and
+//   - WithPlan (or WithRateLimit): fixed windows of a second, a minute and a day;
+//     X-RateLimit-Limit, -Remaining and -Reset (a Unix time) on every response, and over the
+//     limit 429 with Retry-After and
 //     {"success":false,"error":"Rate limit exceeded. Try again later.","retry_after":N}.
-//   - FailNext: an injected failure, before anything is processed.
-//   - Paths outside /business/contact/ are 404; inside, the Authorization header must be the
-//     secret exactly, else 401 {"success":false,"message":"Unauthorized access!"}.
-//   - A known path with the wrong method is 405 with an Allow header; an unknown path is 404.
+//   - FailNext and FailNextWith: an injected failure, before anything is processed.
+//   - Routing: paths outside /business/contact/ and /business/customer/ are 404; inside, the
+//     Authorization header must be the secret exactly, else 401
+//     {"success":false,"message":"Unauthorized access!"}. A known path with the wrong method is
+//     405 with an Allow header; an unknown path is 404.
+//   - Idempotency-Key, on a POST or PATCH: a key seen before with the same method, path and body
+//     replays the first (successful) answer, marked Idempotent-Replayed: true, and changes
+//     nothing; with another method, path or body it is 409. A request whose answer was not a
+//     success does not use up its key. Keys are kept until Reset.
 //
 // POST /business/contact/create takes a JSON object (Content-Type application/json, at most
 // MaxBodySize, else 413). name is required and not blank, email must look like an email, and
@@ -31,9 +42,7 @@
 // {"success":false,"error":"There are problems with your submission","errors":{"email":"Email is invalid"}}.
 // Unknown fields are ignored. Success is 201 {"success":true,"message":"Contact created
 // successfully","data":{...}} with a fresh, increasing 24-hex "_id" and "createdat" in the API's
-// form, "2024-01-15T12:00:00.000Z". An Idempotency-Key seen before with the same body replays the
-// first response, marked Idempotent-Replayed: true, and creates nothing; with another body it is
-// 409. Keys are kept for the life of the fake.
+// form, "2024-01-15T12:00:00.000Z".
 //
 // GET /business/contact/list takes page (default 1), limit (default 10, over 100 served as 100)
 // and search (a case-insensitive substring of name, email, phone or company name); a page or
@@ -42,77 +51,31 @@
 // with "active" and "updatedat"; an unknown or malformed ID is 404
 // {"success":false,"error":"Contact not found"}.
 //
+// Customers answer alike at /business/customer/create, /list and /details/{id} ("Customer
+// created successfully", "Customer not found"; search matches name, email, phone or company).
+// A create needs name, email, phone, country and currency, not blank, and a valid email;
+// company, address and city are optional, and type, when given, is "individual" or "business".
+// PATCH /business/customer/update/{id} takes any of those fields (null leaves one as it is; ""
+// clears an optional one, and is refused for a required one or type) and answers as the API
+// docs' generic update example does:
+// {"success":true,"message":"Customer updated successfully","data":{"_id":"...","modified":1}},
+// modified being 0 when nothing changed. The customers page of the docs shows only the create
+// request and part of its answer: the rest (the answer's other fields, the update answer, the
+// messages) is inferred from the contacts page and the API's general guides.
+//
 // Every response is a JSON envelope with an X-Request-Id header, and nothing answers 500: a
-// 5xx comes only from FailNext (or, unseen, to a client that gave up during WithLatency). All
-// of it is safe for concurrent use, and a store of 100,000 contacts lists as fast as an empty
-// one (a search reads them all).
+// 5xx comes only from FailNext and FailNextWith (or, unseen, to a client that gave up during
+// WithLatency). All of it is safe for concurrent use, and a store of 100,000 contacts lists as
+// fast as an empty one (a search reads them all).
 package cashfintest
 
 import (
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"time"
 
 	"github.com/cashfin-go/cashfin"
 )
-
-// DefaultSecret is the client secret the fake accepts unless WithSecret says otherwise.
-const DefaultSecret = "cs_test_cashfintest"
-
-// Option configures the fake.
-type Option func(*config)
-
-// config is what the options set.
-type config struct {
-	secret    string
-	latency   time.Duration
-	rateLimit int
-}
-
-// WithSecret sets the only Authorization value the fake accepts (DefaultSecret if not set). An
-// empty secret, or one holding white space or control characters, makes NewServer (and NewHandler) panic.
-func WithSecret(secret string) Option {
-	return func(c *config) {
-		if secret == "" {
-			panic("cashfintest: WithSecret: empty secret")
-		}
-		for _, r := range secret {
-			if r <= ' ' || r == 0x7f {
-				panic("cashfintest: WithSecret: the secret holds white space or control characters")
-			}
-		}
-		c.secret = secret
-	}
-}
-
-// WithLatency delays every response by d, or until the client gives up on the request. A
-// negative d makes NewServer panic.
-func WithLatency(d time.Duration) Option {
-	return func(c *config) {
-		if d < 0 {
-			panic("cashfintest: WithLatency: negative latency " + d.String())
-		}
-		c.latency = d
-	}
-}
-
-// WithRateLimit admits perSecond requests a second, in bursts of up to perSecond, as a token
-// bucket; a request over the limit gets 429 with Retry-After, as the API sends it. Every response
-// then carries X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset. 0 means no limit
-// (the default); a negative rate makes NewServer panic.
-//
-// The Retry-After of a 429 is at least a second, longer than Server.Client's 10ms retry wait, so
-// that client reports it at once as cashfin.ErrRateLimited; give it
-// cashfin.WithRetryWait(time.Millisecond, 2*time.Second) to wait and retry instead.
-func WithRateLimit(perSecond int) Option {
-	return func(c *config) {
-		if perSecond < 0 {
-			panic("cashfintest: WithRateLimit: negative rate " + strconv.Itoa(perSecond))
-		}
-		c.rateLimit = perSecond
-	}
-}
 
 // Server is the fake API served on a loopback port. Close it when done.
 type Server struct {
@@ -171,3 +134,28 @@ func (s *Server) FailNext(n, status int) { s.h.FailNext(n, status) }
 // Handler returns the fake itself, sharing this server's state, to mount elsewhere. Its dynamic
 // type is *Handler.
 func (s *Server) Handler() http.Handler { return s.h }
+
+// AddCustomers stores customers as if they had been created through the API; see
+// Handler.AddCustomers.
+func (s *Server) AddCustomers(cs ...cashfin.Customer) []cashfin.Customer {
+	return s.h.AddCustomers(cs...)
+}
+
+// Customers returns a snapshot of every stored customer, newest first.
+func (s *Server) Customers() []cashfin.Customer { return s.h.Customers() }
+
+// FailNextWith queues a failure with a body of your choosing; see Handler.FailNextWith.
+//
+//	srv.FailNextWith(cashfintest.Failure{Status: 400, Fields: map[string]string{"email": "Email is invalid"}})
+func (s *Server) FailNextWith(f Failure) { s.h.FailNextWith(f) }
+
+// Requests returns every request the fake received, in order, with the secret redacted; see
+// Handler.Requests.
+//
+//	reqs := srv.Requests()
+//	assert.Equal(t, "/business/contact/create", reqs[0].Path)
+func (s *Server) Requests() []Request { return s.h.Requests() }
+
+// Reset forgets all records, recorded requests, queued failures, idempotency keys and rate
+// windows; see Handler.Reset.
+func (s *Server) Reset() { s.h.Reset() }

@@ -10,46 +10,24 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/cashfin-go/cashfin"
 )
 
-// record is one stored contact. Records never change once stored (the API has no update or
-// delete), so a *record may be read without the lock once it has been published.
-type record struct {
-	id          string
-	name        string
-	email       string
-	phone       string
-	position    string
-	companyName string
-	active      bool
-	createdAt   time.Time // UTC, whole milliseconds
-	updatedAt   time.Time // UTC, whole milliseconds
-	seq         uint64    // insertion order: breaks ties between equal createdAt
-	// folded holds the searchable fields (name, email, phone, company name) in lower case.
-	folded [4]string
+// record is one stored resource: the fields every record has, and F, the resource's own. A
+// published record never changes: an update stores a changed copy in its place, so a *record may
+// be read without the lock, and an idempotent replay can render a record as it was first answered.
+type record[F any] struct {
+	id        string
+	fields    F
+	active    bool
+	createdAt time.Time // UTC, whole milliseconds
+	updatedAt time.Time // UTC, whole milliseconds
+	seq       uint64    // insertion order: breaks ties between equal createdAt
+	folded    []string  // the searchable fields, lower-cased
 }
 
-// contact is the record as the SDK type.
-func (r *record) contact() cashfin.Contact {
-	active := r.active
-	return cashfin.Contact{
-		ID:          r.id,
-		Name:        r.name,
-		Email:       r.email,
-		Phone:       r.phone,
-		Position:    r.position,
-		CompanyName: r.companyName,
-		Active:      &active,
-		CreatedAt:   r.createdAt,
-		UpdatedAt:   r.updatedAt,
-	}
-}
-
-// matches reports whether the record's name, email, phone or company name holds folded, a
-// lower-cased search string.
-func (r *record) matches(folded string) bool {
+// matches reports whether one of the record's searchable fields holds folded, a lower-cased
+// search string.
+func (r *record[F]) matches(folded string) bool {
 	for _, f := range r.folded {
 		if strings.Contains(f, folded) {
 			return true
@@ -58,75 +36,61 @@ func (r *record) matches(folded string) bool {
 	return false
 }
 
-// idemEntry is what an Idempotency-Key was first used for: the body's digest and the contact
-// its create made. Records never change, so the first response can be rendered again byte for
-// byte.
-type idemEntry struct {
-	digest [32]byte
-	rec    *record
-}
+// store holds the records of one resource. All its methods are safe for concurrent use.
+type store[F any] struct {
+	noun       string            // "contact"
+	adder      string            // "AddContacts": the method whose panics name this store
+	searchable func(*F) []string // the fields a list search matches
 
-// store holds the contacts and the idempotency keys. All its methods are safe for concurrent use.
-type store struct {
 	mu sync.RWMutex
 	// byAge holds every record, oldest first (by createdAt, then insertion order): the list is
 	// this slice read backwards, so a page is found by index without copying the store.
-	byAge []*record
-	byID  map[string]*record
-	idem  map[string]idemEntry
+	byAge []*record[F]
+	byID  map[string]*record[F]
 	seq   uint64
-
-	// ID generation: an ObjectID is a 4-byte Unix time, 5 random bytes and a 3-byte counter.
-	idTime    uint32
-	idCounter uint32
-	idRandom  [5]byte
+	ids   idGen
 }
 
-func newStore() *store {
-	s := &store{
-		byID: make(map[string]*record),
-		idem: make(map[string]idemEntry),
-	}
-	_, _ = rand.Read(s.idRandom[:]) // crypto/rand.Read does not fail on supported platforms
+func newStore[F any](noun, adder string, searchable func(*F) []string) *store[F] {
+	s := &store[F]{noun: noun, adder: adder, searchable: searchable, byID: make(map[string]*record[F])}
+	_, _ = rand.Read(s.ids.random[:]) // crypto/rand.Read does not fail on supported platforms
 	return s
 }
 
-// newID returns a fresh ObjectID, greater than every ID it returned before. Callers hold s.mu.
-func (s *store) newID(now time.Time) string {
+// idGen makes ObjectIDs: a 4-byte Unix time, 5 random bytes and a 3-byte counter.
+type idGen struct {
+	time    uint32
+	counter uint32
+	random  [5]byte
+}
+
+// next returns a fresh ObjectID, greater than every ID it returned before.
+func (g *idGen) next(now time.Time) string {
 	ts := uint32(max(now.Unix(), 0))
-	if ts < s.idTime {
-		ts = s.idTime // the clock went back: keep IDs increasing
+	if ts < g.time {
+		ts = g.time // the clock went back: keep IDs increasing
 	}
-	if ts > s.idTime {
-		s.idTime, s.idCounter = ts, 0
+	if ts > g.time {
+		g.time, g.counter = ts, 0
 	}
-	s.idCounter++
-	if s.idCounter >= 1<<24 { // 16M IDs in one second: borrow the next second
-		s.idTime++
-		s.idCounter = 1
+	g.counter++
+	if g.counter >= 1<<24 { // 16M IDs in one second: borrow the next second
+		g.time++
+		g.counter = 1
 	}
 	var b [12]byte
-	binary.BigEndian.PutUint32(b[:4], s.idTime)
-	copy(b[4:9], s.idRandom[:])
-	b[9], b[10], b[11] = byte(s.idCounter>>16), byte(s.idCounter>>8), byte(s.idCounter)
+	binary.BigEndian.PutUint32(b[:4], g.time)
+	copy(b[4:9], g.random[:])
+	b[9], b[10], b[11] = byte(g.counter>>16), byte(g.counter>>8), byte(g.counter)
 	return hex.EncodeToString(b[:])
 }
 
-// newRecord builds a record from c, filling in a missing ID and timestamps. Callers hold s.mu.
-func (s *store) newRecord(c cashfin.Contact, now time.Time) *record {
-	r := &record{
-		id:          strings.ToLower(c.ID),
-		name:        c.Name,
-		email:       c.Email,
-		phone:       c.Phone,
-		position:    c.Position,
-		companyName: c.CompanyName,
-		active:      c.Active == nil || *c.Active,
-		createdAt:   apiTime(c.CreatedAt),
-		updatedAt:   apiTime(c.UpdatedAt),
-	}
+// newRecord builds a record, filling in a missing ID and timestamps. Callers hold s.mu.
+func (s *store[F]) newRecord(id string, f F, active bool, created, updated, now time.Time) *record[F] {
+	r := &record[F]{id: strings.ToLower(id), fields: f, active: active,
+		createdAt: apiTime(created), updatedAt: apiTime(updated)}
 	if r.id == "" {
-		r.id = s.newID(now)
+		r.id = s.ids.next(now)
 	}
 	if r.createdAt.IsZero() {
 		r.createdAt = apiTime(now)
@@ -136,60 +100,37 @@ func (s *store) newRecord(c cashfin.Contact, now time.Time) *record {
 	}
 	s.seq++
 	r.seq = s.seq
-	r.folded = [4]string{
-		strings.ToLower(r.name), strings.ToLower(r.email),
-		strings.ToLower(r.phone), strings.ToLower(r.companyName),
-	}
+	r.folded = s.fold(&r.fields)
 	return r
 }
 
-// apiTime is t as the API stores it: UTC, whole milliseconds.
-func apiTime(t time.Time) time.Time {
-	if t.IsZero() {
-		return time.Time{}
-	}
-	return t.UTC().Truncate(time.Millisecond)
+// seed is a record given by a test, as AddContacts takes it.
+type seed[F any] struct {
+	id               string
+	fields           F
+	active           *bool
+	created, updated time.Time
 }
 
-// olderThan orders records oldest first.
-func olderThan(a, b *record) int {
-	if c := a.createdAt.Compare(b.createdAt); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.seq, b.seq)
-}
-
-// insert adds r in age order. Callers hold s.mu. New records are almost always the newest, so
-// this is an append.
-func (s *store) insert(r *record) {
-	s.byID[r.id] = r
-	if n := len(s.byAge); n == 0 || olderThan(s.byAge[n-1], r) < 0 {
-		s.byAge = append(s.byAge, r)
-		return
-	}
-	i, _ := slices.BinarySearchFunc(s.byAge, r, olderThan)
-	s.byAge = slices.Insert(s.byAge, i, r)
-}
-
-// add stores contacts as AddContacts does, and returns the stored records. It panics on a
+// add stores seeds as AddContacts does, and returns the stored records. It panics on a
 // duplicate or malformed ID, as a test helper should on a bad fixture.
-func (s *store) add(cs []cashfin.Contact, now time.Time) []*record {
+func (s *store[F]) add(seeds []seed[F], now time.Time) []*record[F] {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	recs := make([]*record, len(cs))
-	seen := make(map[string]bool, len(cs))
-	for i, c := range cs {
-		if c.ID != "" && !isObjectID(c.ID) {
-			panic("cashfintest: AddContacts: contact ID " + strconv.Quote(c.ID) + " is not 24 hexadecimal characters")
+	recs := make([]*record[F], len(seeds))
+	seen := make(map[string]bool, len(seeds))
+	for i, sd := range seeds {
+		if sd.id != "" && !isObjectID(sd.id) {
+			panic("cashfintest: " + s.adder + ": " + s.noun + " ID " + strconv.Quote(sd.id) + " is not 24 hexadecimal characters")
 		}
-		id := strings.ToLower(c.ID)
+		id := strings.ToLower(sd.id)
 		if id != "" && (s.byID[id] != nil || seen[id]) {
-			panic("cashfintest: AddContacts: duplicate contact ID " + strconv.Quote(c.ID))
+			panic("cashfintest: " + s.adder + ": duplicate " + s.noun + " ID " + strconv.Quote(sd.id))
 		}
 		seen[id] = true
-		recs[i] = s.newRecord(c, now)
+		recs[i] = s.newRecord(sd.id, sd.fields, sd.active == nil || *sd.active, sd.created, sd.updated, now)
 	}
-	// Append, then restore age order once: seeding many contacts stays O(n log n).
+	// Append, then restore age order once: seeding many records stays O(n log n).
 	sorted := len(s.byAge) == 0 || len(recs) == 0 || olderThan(s.byAge[len(s.byAge)-1], recs[0]) < 0
 	for i, r := range recs {
 		s.byID[r.id] = r
@@ -199,37 +140,69 @@ func (s *store) add(cs []cashfin.Contact, now time.Time) []*record {
 	}
 	s.byAge = append(s.byAge, recs...)
 	if !sorted {
-		slices.SortFunc(s.byAge, olderThan)
+		slices.SortFunc(s.byAge, olderThan[F])
 	}
 	return recs
 }
 
-// create stores a contact made through the API, honouring an Idempotency-Key: a key seen before
-// with the same body digest returns the first record (replay true); with a different digest,
-// conflict is true and nothing is stored. The check and the insert happen under one lock, so
-// concurrent requests with one key create one contact.
-func (s *store) create(c cashfin.Contact, key string, digest [32]byte, now time.Time) (r *record, replay, conflict bool) {
+// fold lower-cases the searchable fields of f.
+func (s *store[F]) fold(f *F) []string {
+	out := s.searchable(f)
+	for i, v := range out {
+		out[i] = strings.ToLower(v)
+	}
+	return out
+}
+
+// create stores a record made through the API: a fresh ID, now as its times, active.
+func (s *store[F]) create(f F, now time.Time) *record[F] {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if key != "" {
-		if e, ok := s.idem[key]; ok {
-			if e.digest != digest {
-				return nil, false, true
-			}
-			return e.rec, true, false
-		}
+	r := s.newRecord("", f, true, time.Time{}, time.Time{}, now)
+	s.byID[r.id] = r
+	if n := len(s.byAge); n == 0 || olderThan(s.byAge[n-1], r) < 0 {
+		s.byAge = append(s.byAge, r) // new records are almost always the newest
+		return r
 	}
-	c.ID, c.CreatedAt, c.UpdatedAt, c.Active = "", time.Time{}, time.Time{}, nil
-	r = s.newRecord(c, now)
-	s.insert(r)
-	if key != "" {
-		s.idem[key] = idemEntry{digest: digest, rec: r}
+	i, _ := slices.BinarySearchFunc(s.byAge, r, olderThan[F])
+	s.byAge = slices.Insert(s.byAge, i, r)
+	return r
+}
+
+// update applies change to a copy of the record with the given ID and stores the copy in its
+// place, with updatedAt now when change reports a change. It returns the record as stored, and
+// nil when there is no such record.
+func (s *store[F]) update(id string, now time.Time, change func(*F) bool) (r *record[F], changed bool) {
+	if !isObjectID(id) {
+		return nil, false
 	}
-	return r, false, false
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old := s.byID[strings.ToLower(id)]
+	if old == nil {
+		return nil, false
+	}
+	cp := *old
+	if !change(&cp.fields) {
+		return old, false
+	}
+	cp.updatedAt = apiTime(now)
+	if cp.updatedAt.Before(old.updatedAt) {
+		cp.updatedAt = old.updatedAt // the clock went back: never before the last update
+	}
+	cp.folded = s.fold(&cp.fields)
+	s.byID[cp.id] = &cp
+	// createdAt and seq are unchanged, so the copy takes the old one's place in age order.
+	i, found := slices.BinarySearchFunc(s.byAge, old, olderThan[F])
+	if !found || s.byAge[i] != old {
+		panic("cashfintest: store out of order") // cannot happen: byAge holds every record
+	}
+	s.byAge[i] = &cp
+	return &cp, true
 }
 
 // get returns the record with the given ID, or nil.
-func (s *store) get(id string) *record {
+func (s *store[F]) get(id string) *record[F] {
 	if !isObjectID(id) {
 		return nil
 	}
@@ -241,19 +214,19 @@ func (s *store) get(id string) *record {
 // page returns the records of page (1-based) of the list, newest first, limit a page, matching
 // search (case-insensitive substring; "" matches all), and how many match in all. Without a search
 // it reads only the page's records.
-func (s *store) page(page, limit int, search string) (recs []*record, total int) {
+func (s *store[F]) page(page, limit int, search string) (recs []*record[F], total int) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	n := len(s.byAge)
 	if search == "" {
 		total = n
 		if page-1 >= ceilDiv(total, limit) {
-			return []*record{}, total
+			return []*record[F]{}, total
 		}
 		skip := (page - 1) * limit // no overflow: page-1 < ceil(total/limit)
 		hi := n - skip             // records hi-1 down to lo, newest first
 		lo := max(hi-limit, 0)
-		recs = make([]*record, 0, hi-lo)
+		recs = make([]*record[F], 0, hi-lo)
 		for i := hi - 1; i >= lo; i-- {
 			recs = append(recs, s.byAge[i])
 		}
@@ -264,7 +237,7 @@ func (s *store) page(page, limit int, search string) (recs []*record, total int)
 	if page-1 < ceilDiv(n, limit) {
 		skip = (page - 1) * limit
 	}
-	recs = []*record{}
+	recs = []*record[F]{}
 	for i := n - 1; i >= 0; i-- {
 		r := s.byAge[i]
 		if !r.matches(folded) {
@@ -279,14 +252,37 @@ func (s *store) page(page, limit int, search string) (recs []*record, total int)
 }
 
 // all returns every record, newest first.
-func (s *store) all() []*record {
+func (s *store[F]) all() []*record[F] {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := make([]*record, len(s.byAge))
+	out := make([]*record[F], len(s.byAge))
 	for i, r := range s.byAge {
 		out[len(out)-1-i] = r
 	}
 	return out
+}
+
+// reset forgets every record. IDs keep increasing across a reset.
+func (s *store[F]) reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.byAge, s.byID = nil, make(map[string]*record[F])
+}
+
+// apiTime is t as the API stores it: UTC, whole milliseconds.
+func apiTime(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC().Truncate(time.Millisecond)
+}
+
+// olderThan orders records oldest first.
+func olderThan[F any](a, b *record[F]) int {
+	if c := a.createdAt.Compare(b.createdAt); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.seq, b.seq)
 }
 
 // ceilDiv is ceil(a/b) for a >= 0, b > 0.

@@ -8,8 +8,10 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"net"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -130,6 +132,11 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	assert.Len(t, list.Data, 3)
 	assert.Equal(t, map[string]int{"total": 3, "page": 1, "limit": 10, "pages": 1}, list.Pagination)
 
+	resp, body = get(t, m.url+"/business/customer/list")
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	require.NoError(t, json.Unmarshal(body, &list))
+	assert.Len(t, list.Data, 3, "-seed N seeds N customers too")
+
 	require.NoError(t, m.stop(t))
 	logs := m.stderr.String()
 	assert.Contains(t, logs, "GET /business/contact/list 200 ")
@@ -214,6 +221,31 @@ func TestRunFlags(t *testing.T) {
 		assert.Equal(t, http.StatusOK, resp.StatusCode)
 		assert.Equal(t, "7", resp.Header.Get("X-RateLimit-Limit"))
 	})
+	t.Run("plan", func(t *testing.T) {
+		m := start(t, "-plan", "50,3,1000")
+		// Four requests in one clock minute: three admitted, the fourth refused. Should a minute
+		// end among them (each response says which window it counts in), try again in the next.
+		for try := 0; ; try++ {
+			require.Less(t, try, 3, "three tries each crossed a minute boundary")
+			var resps []*http.Response
+			for _, path := range []string{"contact/list", "contact/list", "customer/list", "customer/list"} {
+				resp, _ := get(t, m.url+"/business/"+path)
+				resps = append(resps, resp)
+			}
+			if resps[0].Header.Get("X-RateLimit-Reset") != resps[3].Header.Get("X-RateLimit-Reset") {
+				continue
+			}
+			for i, resp := range resps[:3] {
+				require.Equal(t, http.StatusOK, resp.StatusCode, "request %d", i)
+				assert.Equal(t, "3", resp.Header.Get("X-RateLimit-Limit"), "the minute window is the closest to exhaustion")
+				assert.Equal(t, strconv.Itoa(2-i), resp.Header.Get("X-RateLimit-Remaining"))
+			}
+			assert.Equal(t, http.StatusTooManyRequests, resps[3].StatusCode)
+			assert.NotEmpty(t, resps[3].Header.Get("Retry-After"))
+			assert.Contains(t, m.stderr.String(), "GET /business/customer/list 429 ", "the log counts the 429s")
+			return
+		}
+	})
 	t.Run("no rate limit by default", func(t *testing.T) {
 		m := start(t)
 		resp, body := get(t, m.url+"/business/contact/list")
@@ -242,6 +274,13 @@ func TestRunRejectsBadCommandLines(t *testing.T) {
 		{[]string{"-secret", "cs test"}, "-secret must be non-empty"},
 		{[]string{"-latency", "-1s"}, "-latency must not be negative"},
 		{[]string{"-rate-limit", "-3"}, "-rate-limit must not be negative"},
+		{[]string{"-plan", "5,60"}, "want three limits"},
+		{[]string{"-plan", "5,60,1000,1"}, "want three limits"},
+		{[]string{"-plan", "5,-1,1000"}, `limit "-1" is not a whole number`},
+		{[]string{"-plan", "5,x,1000"}, `limit "x" is not a whole number`},
+		{[]string{"-plan", ""}, "want three limits"},
+		{[]string{"-plan", "5,60,1000", "-rate-limit", "5"}, "give -plan or -rate-limit, not both"},
+		{[]string{"-rate-limit", "0", "-plan", "5,60,1000"}, "give -plan or -rate-limit, not both"},
 		{[]string{"-latency", "soon"}, "invalid value"},
 		{[]string{"-nope"}, "flag provided but not defined"},
 		{[]string{"extra"}, `unexpected argument "extra"`},
@@ -267,6 +306,63 @@ func TestRunRejectsBadCommandLines(t *testing.T) {
 	err := run(context.Background(), []string{"-h"}, io.Discard, &stderr)
 	assert.ErrorIs(t, err, flag.ErrHelp)
 	assert.Contains(t, stderr.String(), "-rate-limit")
+	assert.Contains(t, stderr.String(), "-plan PS,PM,PD")
+}
+
+// TestExposureWarning checks the warning for each kind of address, without listening anywhere
+// but on loopback: binding to every interface is what the warning is about.
+func TestExposureWarning(t *testing.T) {
+	tests := []struct {
+		ip      string
+		warn    bool
+		address string
+	}{
+		{"127.0.0.1", false, ""},
+		{"127.8.9.10", false, ""},
+		{"::1", false, ""},
+		{"0.0.0.0", true, "0.0.0.0:8080"},
+		{"::", true, "[::]:8080"},
+		{"192.168.1.20", true, "192.168.1.20:8080"},
+		{"10.0.0.5", true, "10.0.0.5:8080"},
+		{"2001:db8::1", true, "[2001:db8::1]:8080"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.ip, func(t *testing.T) {
+			a := &net.TCPAddr{IP: net.ParseIP(tt.ip), Port: 8080}
+			got := exposureWarning(a, true)
+			if !tt.warn {
+				assert.Empty(t, got)
+				return
+			}
+			assert.Equal(t, "cashfin-mock: warning: listening on "+tt.address+", which is not a loopback address: "+
+				"anyone who can reach it can use it: its default secret is public (see -secret)", got)
+			other := exposureWarning(a, false)
+			assert.Contains(t, other, "not a loopback address")
+			assert.NotContains(t, other, "default secret is public", "a secret of your own is not public")
+		})
+	}
+}
+
+// TestRunWarnsOnlyOffLoopback checks that a mock on loopback prints no warning, and that run
+// prints the warning, on standard error only, when the listener is not on loopback (simulated:
+// the test never listens off loopback).
+func TestRunWarnsOnlyOffLoopback(t *testing.T) {
+	m := start(t)
+	require.NoError(t, m.stop(t))
+	assert.NotContains(t, m.stderr.String(), "warning")
+
+	defer func(orig func(net.Addr, bool) string) { warnFor = orig }(warnFor)
+	var seen net.Addr
+	warnFor = func(a net.Addr, defaultSecret bool) string {
+		seen = a
+		return exposureWarning(&net.TCPAddr{IP: net.IPv4zero, Port: 8080}, defaultSecret)
+	}
+	m = start(t)
+	require.NoError(t, m.stop(t))
+	require.NotNil(t, seen)
+	assert.Contains(t, m.stderr.String(), "cashfin-mock: warning: listening on 0.0.0.0:8080, which is not a loopback address")
+	assert.NotContains(t, m.stderr.String(), cashfintest.DefaultSecret, "the warning names no secret")
+	assert.NotContains(t, m.export, "warning", "standard output keeps its two lines")
 }
 
 // TestRunFailsOnBusyAddress checks that a second mock on the same port reports the listen error.

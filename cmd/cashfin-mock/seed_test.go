@@ -1,6 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -8,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cashfin-go/cashfin"
 	"github.com/cashfin-go/cashfin/cashfintest"
 )
 
@@ -58,4 +63,64 @@ func TestDemoContacts(t *testing.T) {
 	big := demoContacts(20_000)
 	assert.True(t, big[len(big)-1].CreatedAt.Before(seedEnd))
 	assert.True(t, big[len(big)-1].CreatedAt.After(seedEpoch.Add(seedEnd.Sub(seedEpoch)/2)), "a big seed spreads over the period")
+}
+
+// TestDemoCustomers checks the customer seed as TestDemoContacts checks the contacts': the same
+// on every run, valid as the API validates a create, distinct IDs (none shared with a contact)
+// and emails, both types, and each country with its own currency.
+func TestDemoCustomers(t *testing.T) {
+	const n = 2000
+	a := demoCustomers(n)
+	require.Equal(t, a, demoCustomers(n), "the seed must be the same on every run")
+	assert.Empty(t, demoCustomers(0))
+
+	currency := map[string]string{"Kenya": "KES", "Nigeria": "NGN", "Ghana": "GHS", "South Africa": "ZAR"}
+	phone := regexp.MustCompile(`^\+(254|234|233|27)[0-9]{8,10}$`)
+	email := regexp.MustCompile(`^[a-z]+\.[a-z]+[0-9]*@[a-z]+(\.[a-z]+)+$`)
+	contactIDs := map[string]bool{}
+	for _, c := range demoContacts(n) {
+		contactIDs[c.ID] = true
+	}
+	emails := map[string]bool{}
+	types := map[string]int{}
+	for i, c := range a {
+		assert.Regexp(t, `^[0-9a-f]{24}$`, c.ID)
+		assert.False(t, contactIDs[c.ID], "customer %d shares an ID with a contact", i)
+		if i > 0 {
+			assert.Greater(t, c.ID, a[i-1].ID, "IDs increase")
+		}
+		assert.True(t, c.CreatedAt.Before(seedEnd))
+		assert.Regexp(t, email, c.Email)
+		assert.False(t, emails[c.Email], "email %s repeats", c.Email)
+		emails[c.Email] = true
+		assert.Regexp(t, phone, c.Phone)
+		assert.Equal(t, currency[c.Country], c.Currency, "customer %d", i)
+		assert.NotEmpty(t, c.City)
+		assert.Regexp(t, `^[0-9]+ [A-Z]`, c.Address)
+		types[c.Type]++
+		if c.Type == cashfin.CustomerBusiness {
+			assert.NotEmpty(t, c.Company)
+		} else {
+			assert.Equal(t, cashfin.CustomerIndividual, c.Type)
+			assert.Empty(t, c.Company)
+		}
+	}
+	assert.Equal(t, map[string]int{"business": (n + 1) / 3, "individual": n - (n+1)/3}, types)
+
+	// The fake accepts the seed, and every seeded customer passes the API's create checks: the
+	// same body posted to the fake is created.
+	h := cashfintest.NewHandler()
+	h.AddCustomers(a...)
+	require.Len(t, h.Customers(), n)
+	for _, c := range a[:8] {
+		body, err := json.Marshal(map[string]string{"name": c.Name, "email": c.Email, "phone": c.Phone, "country": c.Country,
+			"currency": c.Currency, "company": c.Company, "address": c.Address, "city": c.City, "type": c.Type})
+		require.NoError(t, err)
+		hr := httptest.NewRequest(http.MethodPost, "/business/customer/create", bytes.NewReader(body))
+		hr.Header.Set("Authorization", cashfintest.DefaultSecret)
+		hr.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, hr)
+		assert.Equal(t, http.StatusCreated, rec.Code, "%s", rec.Body)
+	}
 }

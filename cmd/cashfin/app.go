@@ -7,11 +7,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/mattn/go-isatty"
+	"golang.org/x/term"
 
 	"github.com/cashfin-go/cashfin"
 )
@@ -37,6 +40,7 @@ type app struct {
 
 	// Test hooks; zero values mean the production behaviour.
 	isTerminal    func(w io.Writer) bool // whether w shows a progress bar; nil: a real terminal check
+	termWidth     func() int             // standard error's width in columns; nil: asked of the terminal
 	clientOptions []cashfin.Option       // appended to the CLI's own options
 	pauseMin      time.Duration          // pause after a 429 that has no Retry-After; 0: defaultPauseMin
 	tick          time.Duration          // progress bar refresh interval; 0: defaultTick
@@ -67,7 +71,9 @@ const usageText = `usage:
   cashfin contacts get ID
   cashfin contacts list [--page N] [--limit N] [--search S] [--all]
   cashfin contacts import FILE [--concurrency N] [--rate R] [--skip-existing] [--dry-run] [--errors OUT.csv]
+                               [--map COLUMN=FIELD]... [--encoding E] [--delimiter D]
   cashfin contacts export [--search S] [--concurrency N] [--rate R] [--out FILE] [--excel-safe]
+  cashfin --version
 
 Every command takes --format table|json|jsonl|csv and --base-url URL.
 The client secret is read from CASHFIN_CLIENT_SECRET; the base URL from --base-url,
@@ -83,6 +89,9 @@ func (a *app) run(ctx context.Context, args []string) int {
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
 		io.WriteString(a.stderr, usageText)
+		return exitOK
+	case "-version", "--version", "version":
+		fmt.Fprintln(a.stdout, versionLine())
 		return exitOK
 	case "contacts":
 	default:
@@ -131,7 +140,8 @@ func (a *app) fail(err error) int {
 // errorLine writes err to standard error as one line starting "cashfin: ".
 func (a *app) errorLine(err error) {
 	// One "cashfin: " in front, however many wrapped errors brought their own.
-	msg := "cashfin: " + strings.ReplaceAll(strings.TrimPrefix(oneLine(err.Error()), "cashfin: "), ": cashfin: ", ": ")
+	msg := strings.TrimPrefix(clean(oneLine(err.Error())), "cashfin: ")
+	msg = "cashfin: " + strings.NewReplacer(": cashfin: ", ": ", "(cashfin: ", "(").Replace(msg)
 	fmt.Fprintln(a.stderr, msg)
 }
 
@@ -237,6 +247,24 @@ func (a *app) client(c *commonFlags, rate float64) (*cashfin.Client, error) {
 	return client, nil
 }
 
+// width returns a function giving standard error's width in columns, 0 when unknown.
+func (a *app) width() func() int {
+	if a.termWidth != nil {
+		return a.termWidth
+	}
+	return func() int {
+		f, ok := a.stderr.(*os.File)
+		if !ok {
+			return 0
+		}
+		w, _, err := term.GetSize(int(f.Fd()))
+		if err != nil {
+			return 0
+		}
+		return w
+	}
+}
+
 // terminal reports whether w is a terminal, where a progress bar belongs.
 func (a *app) terminal(w io.Writer) bool {
 	if a.isTerminal != nil {
@@ -246,7 +274,7 @@ func (a *app) terminal(w io.Writer) bool {
 	if !ok {
 		return false
 	}
-	return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())
+	return term.IsTerminal(int(f.Fd())) || isatty.IsCygwinTerminal(f.Fd())
 }
 
 // checkConcurrency and checkRate validate the shared bulk flags.
@@ -262,4 +290,33 @@ func checkRate(name string, r float64) error {
 		return usagef("%s: --rate %v: want a number of requests per second, 0 for no limit", name, r)
 	}
 	return nil
+}
+
+// versionLine says which cashfin this is: the module version it was built as ("(devel)" from a
+// checkout), the SDK version it speaks as, and the VCS revision and time of the build, from the
+// build information the Go toolchain embeds.
+func versionLine() string {
+	module, revision, when, modified := "(devel)", "unknown", "", ""
+	if info, ok := debug.ReadBuildInfo(); ok {
+		if info.Main.Version != "" {
+			module = info.Main.Version
+		}
+		for _, s := range info.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				revision = s.Value
+			case "vcs.time":
+				when = " " + s.Value
+			case "vcs.modified":
+				if s.Value == "true" {
+					modified = " (modified)"
+				}
+			}
+		}
+		if revision == "unknown" && module != "(devel)" {
+			revision = module // go install ...@version: the module version names the commit
+		}
+	}
+	return fmt.Sprintf("cashfin %s (cashfin-go SDK %s), revision %s%s%s, %s", module, cashfin.Version,
+		revision, modified, when, runtime.Version())
 }

@@ -32,9 +32,10 @@ func (a *app) create(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := client.Contacts.Create(ctx, &p)
+	callCtx, attempts := countAttempts(ctx)
+	c, err := client.Contacts.Create(callCtx, &p)
 	if err != nil {
-		return err
+		return a.callError(common, err, attempts)
 	}
-	return writeContact(a.stdout, common.format, c)
+	return writeContact(a.stdout, common.format, a.terminal(a.stdout), c)
 }

@@ -45,21 +45,18 @@ func (a *app) export(ctx context.Context, args []string) error {
 		tmp *os.File
 	)
 	if *outPath != "" {
-		// Written beside the destination and renamed into place at the end, so that FILE is
-		// either the whole export or untouched.
-		dir, base := filepath.Split(*outPath)
-		if tmp, err = os.CreateTemp(dir, "."+base+".*.tmp"); err != nil {
-			return usagef("contacts export: --out: %v", err)
+		if tmp, err = createBeside(*outPath); err != nil {
+			return err
 		}
 		defer os.Remove(tmp.Name()) // fails harmlessly once renamed
 		defer tmp.Close()
 		w = tmp
 	}
-	cw := newContactWriter(w, common.format, writerOptions{excelSafe: *safe})
-	prog := newProgress(a.stderr, a.terminal(a.stderr), "exported", 0, a.tick)
+	cw := newContactWriter(w, common.format, writerOptions{excelSafe: *safe, terminal: tmp == nil && a.terminal(a.stdout)})
+	prog := newProgress(a.stderr, a.terminal(a.stderr), a.width(), "exported", 0, a.tick)
 	ex := &exporter{
 		client:      client,
-		pace:        newPacer(a.pauseMin, prog),
+		pace:        newPacer(a.pauseMin, prog, a.host(common)),
 		prog:        prog,
 		search:      *search,
 		concurrency: *concurrency,
@@ -67,6 +64,9 @@ func (a *app) export(ctx context.Context, args []string) error {
 	}
 	err = ex.run(ctx)
 	prog.finish()
+	if err == nil {
+		err = ex.accounted()
+	}
 	if err != nil {
 		cw.Flush()
 		return err
@@ -88,6 +88,29 @@ func (a *app) export(ctx context.Context, args []string) error {
 	return nil
 }
 
+// createBeside creates the temporary file an export to path is written to: in path's own
+// directory (a bare name is the working directory), so that the final rename never crosses
+// filesystems, and so that FILE is either the whole export or untouched. A path that is a
+// directory, or whose directory is missing or not writable, is a usage error, found before
+// anything is fetched.
+func createBeside(path string) (*os.File, error) {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, usagef("contacts export: --out %s is a directory: want a file name", path)
+	}
+	dir, base := filepath.Split(path)
+	if base == "" {
+		return nil, usagef("contacts export: --out %s: want a file name", path)
+	}
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	if err != nil {
+		return nil, usagef("contacts export: --out: %v", err)
+	}
+	return tmp, nil
+}
+
 // exporter walks the list with pages fetched concurrently and writes each contact once, in list
 // order.
 //
@@ -106,11 +129,12 @@ type exporter struct {
 	concurrency int
 	out         contactWriter
 
-	low      int      // lowest rank written so far
-	maxTotal int      // largest total any page reported
-	done     bool     // every rank down to 0 is written
-	recent   idWindow // IDs of the last contacts written
-	written  int
+	announced int      // the total the first page announced: every one of them must be written
+	low       int      // lowest rank written so far
+	maxTotal  int      // largest total any page reported
+	done      bool     // every rank down to 0 is written
+	recent    idWindow // IDs of the last contacts written
+	written   int
 }
 
 // fetched is a page on its way to the writer.
@@ -129,6 +153,7 @@ func (e *exporter) run(ctx context.Context) error {
 	if first.Pagination.Total == 0 && first.Pagination.Pages == 0 && len(first.Data) > 0 {
 		return e.sequential(ctx, first) // no page block: walk until a short page
 	}
+	e.announced = first.Pagination.Total
 	e.prog.setTotal(first.Pagination.Total)
 	if _, err := e.emit(1, first, false); err != nil {
 		return err
@@ -211,15 +236,33 @@ func (e *exporter) pipeline(ctx context.Context, from, to int) error {
 	return ctx.Err()
 }
 
-// sequential walks the pages after first one at a time, for a list without page blocks.
+// accounted checks that the export wrote every contact the server announced on its first page.
+// Contacts are never deleted, so fewer means pages were missed: a server (or a cache in front of
+// it) that ignores the page parameter serves page 1 again and again.
+func (e *exporter) accounted() error {
+	if e.written < e.announced {
+		return fmt.Errorf("contacts export: the server announced %d contacts but its pages held only %d "+
+			"distinct ones (does it, or a cache in front of it, ignore the page parameter?): the export is incomplete",
+			e.announced, e.written)
+	}
+	return nil
+}
+
+// sequential walks the pages after first one at a time, for a list without page blocks. A full
+// page that brings nothing new ends it with an error: the server is serving a page again.
 func (e *exporter) sequential(ctx context.Context, first *cashfin.Page[cashfin.Contact]) error {
 	page := first
 	for n := 1; ; n++ {
+		before := e.written
 		if err := e.writePage(page); err != nil {
 			return err
 		}
 		if len(page.Data) < pageSize {
 			return nil
+		}
+		if n > 1 && e.written == before {
+			return fmt.Errorf("contacts export: page %d holds only contacts already exported "+
+				"(does the server, or a cache in front of it, ignore the page parameter?)", n)
 		}
 		var err error
 		if page, err = e.fetch(ctx, n+1); err != nil {
@@ -293,9 +336,13 @@ func fetchPage(ctx context.Context, client *cashfin.Client, pace *pacer, params 
 		if err := pace.wait(ctx); err != nil {
 			return nil, err
 		}
-		p, err := client.Contacts.List(ctx, params)
+		callCtx, attempts := countAttempts(ctx)
+		p, err := client.Contacts.List(callCtx, params)
 		if pace.check(err, try) {
 			continue
+		}
+		if isTransport(err) {
+			err = transportError(err, pace.host, int(attempts.Load()))
 		}
 		return p, err
 	}

@@ -6,12 +6,14 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -271,4 +273,110 @@ func TestExportProgress(t *testing.T) {
 		n++
 	}
 	assert.Equal(t, 1001, n, "the bar never reaches standard output")
+}
+
+// requestCounter serves h and counts the requests.
+func requestCounter(h http.Handler, n *atomic.Int64) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		h.ServeHTTP(w, r)
+	})
+}
+
+// TestExportOutBareName: "--out out.csv" as the README shows it, with $TMPDIR elsewhere (here:
+// missing altogether, as good as another filesystem for a temporary file created there): the
+// temporary file lives beside the destination, so the export lands.
+func TestExportOutBareName(t *testing.T) {
+	srv := newServer(t)
+	seed(srv, 120)
+	dir := t.TempDir()
+	wd, err := os.Getwd()
+	require.NoError(t, err)
+	require.NoError(t, os.Chdir(dir))
+	t.Cleanup(func() { os.Chdir(wd) })
+	t.Setenv("TMPDIR", filepath.Join(dir, "no-such-tmp"))
+
+	res := newCLI(t, srv).run("contacts", "export", "--out", "out.csv", "--rate", "0")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Equal(t, "exported 120 contacts to out.csv\n", res.stderr)
+	assert.Len(t, readCSVFile(t, filepath.Join(dir, "out.csv")), 121)
+	left, err := filepath.Glob(filepath.Join(dir, ".*.tmp"))
+	require.NoError(t, err)
+	assert.Empty(t, left, "no temporary file left behind")
+}
+
+// TestExportOutUsageErrors: an --out that cannot be written is a usage error before anything is
+// fetched.
+func TestExportOutUsageErrors(t *testing.T) {
+	srv := newServer(t)
+	seed(srv, 10)
+	var requests atomic.Int64
+	ts := httptest.NewServer(requestCounter(srv.Handler(), &requests))
+	defer ts.Close()
+	c := newCLI(t, srv)
+	c.baseURL = ts.URL
+	dir := t.TempDir()
+	for _, out := range []string{dir, dir + string(filepath.Separator), filepath.Join(dir, "missing", "x.csv")} {
+		res := c.run("contacts", "export", "--out", out)
+		assert.Equal(t, exitUsage, res.code, "%s: %s", out, res.stderr)
+		assert.Contains(t, res.stderr, "cashfin: contacts export: --out", out)
+	}
+	assert.Zero(t, requests.Load(), "nothing fetched")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Empty(t, entries, "nothing created in the directory")
+}
+
+// ignorePage serves h as a server (or a cache in front of it) that ignores the page parameter.
+func ignorePage(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		q.Del("page")
+		r.URL.RawQuery = q.Encode()
+		h.ServeHTTP(w, r)
+	})
+}
+
+// TestExportServerIgnoresPage: the server announces 300 contacts but serves page 1 for every
+// page. The export cannot account for 200 of them: exit 1, no output file.
+func TestExportServerIgnoresPage(t *testing.T) {
+	srv := newServer(t)
+	seed(srv, 300)
+	ts := httptest.NewServer(ignorePage(srv.Handler()))
+	defer ts.Close()
+	c := newCLI(t, srv)
+	c.baseURL = ts.URL
+	out := filepath.Join(t.TempDir(), "out.csv")
+	res := c.run("contacts", "export", "--out", out, "--rate", "0")
+	assert.Equal(t, exitFailure, res.code, res.stderr)
+	assert.Contains(t, res.stderr, "the server announced 300 contacts but its pages held only 100")
+	assert.NoFileExists(t, out)
+
+	// Without page blocks the export walks until a short page: a page served again ends it.
+	// (After 5 full pages this server serves a short one, so that an exporter without the check
+	// ends too, wrongly, rather than loop for ever.)
+	var served atomic.Int64
+	bare := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b strings.Builder
+		b.WriteString(`{"success":true,"data":[`)
+		n := pageSize
+		if served.Add(1) > 5 {
+			n = 1
+		}
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `{"_id":"%024x","name":"P %d"}`, i, i)
+		}
+		b.WriteString(`]}`)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, b.String())
+	}))
+	defer bare.Close()
+	c.baseURL = bare.URL
+	res = c.run("contacts", "export", "--out", out, "--rate", "0")
+	assert.Equal(t, exitFailure, res.code, res.stderr)
+	assert.Contains(t, res.stderr, "page 2 holds only contacts already exported")
+	assert.NoFileExists(t, out)
 }

@@ -37,7 +37,7 @@ func rankID(rank int) string { return fmt.Sprintf("%024x", rank) }
 
 func newTestExporter() (*exporter, *collector) {
 	out := &collector{}
-	e := &exporter{out: out, prog: newProgress(io.Discard, false, "exported", 0, 0)}
+	e := &exporter{out: out, prog: newProgress(io.Discard, false, nil, "exported", 0, 0)}
 	e.recent.init(2 * pageSize)
 	return e, out
 }

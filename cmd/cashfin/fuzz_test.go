@@ -38,7 +38,7 @@ func FuzzReadCSV(f *testing.F) {
 			}
 			return
 		}
-		nameCol := indexOf(file.header, "name")
+		nameCol := file.nameCol
 		if nameCol < 0 {
 			t.Fatalf("no name column in %q", file.header)
 		}

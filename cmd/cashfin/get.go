@@ -18,9 +18,10 @@ func (a *app) get(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := client.Contacts.Get(ctx, rest[0])
+	callCtx, attempts := countAttempts(ctx)
+	c, err := client.Contacts.Get(callCtx, rest[0])
 	if err != nil {
-		return err
+		return a.callError(common, err, attempts)
 	}
-	return writeContact(a.stdout, common.format, c)
+	return writeContact(a.stdout, common.format, a.terminal(a.stdout), c)
 }

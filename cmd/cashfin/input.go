@@ -4,13 +4,18 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // fields are the contact fields of an import row, trimmed.
@@ -23,20 +28,11 @@ type record struct {
 	line   int      // line of the file where the row starts, from 1
 	fields fields   // what the row says
 	raw    []string // the row's cells as read (CSV), for the errors file
-	err    string   // set when the row itself could not be read (JSON lines)
-}
-
-// importFile is an import file, read whole.
-type importFile struct {
-	header  []string // the CSV header as read; for JSON lines, the API's field names
-	records []record
+	err    string   // set when the row itself cannot be sent as read (bad JSON, ambiguous quotes)
 }
 
 // fieldNames are the import columns, in the API's names, in their output order.
 var fieldNames = []string{"name", "email", "phone", "position", "companyname"}
-
-// fieldIndex maps a header name (lower-cased, trimmed) to its field.
-var fieldIndex = map[string]int{"name": 0, "email": 1, "phone": 2, "position": 3, "companyname": 4, "company": 4}
 
 func (f *fields) set(i int, v string) {
 	v = strings.TrimSpace(v)
@@ -58,116 +54,455 @@ func (f fields) values() []string {
 	return []string{f.Name, f.Email, f.Phone, f.Position, f.CompanyName}
 }
 
-// readImportFile reads name as JSON lines when it ends in .jsonl or .ndjson, else as CSV; "-"
-// is standard input, as CSV. Any error is an input error.
-func readImportFile(name string, stdin io.Reader) (*importFile, error) {
-	var r io.Reader
+// inputOptions are the import flags that say how to read the file.
+type inputOptions struct {
+	encoding  string            // "" (UTF-8, or UTF-16 by its byte-order mark), windows-1252, latin1, utf-16
+	delimiter rune              // 0: detected from the header line
+	maps      map[string]string // header key -> field name, "" to ignore the column
+}
+
+// format is the kind of an import file.
+type format int
+
+const (
+	formatCSV format = iota
+	formatJSONL
+	formatJSON // a JSON array of objects
+)
+
+// maxRecord is the longest row read: a longer one is nearly always a quote that never closes.
+const maxRecord = 1 << 20
+
+// importSource is an import file, opened to be read from its start as often as needed, one row
+// at a time: nothing holds the whole file.
+type importSource struct {
+	path    string // the file; standard input is copied to a temporary file first
+	label   string // the file as messages name it
+	format  format
+	enc     encoding.Encoding // nil for UTF-8
+	bom     []byte            // the byte-order mark the file starts with, if any
+	comma   rune
+	crlf    bool              // the header line ends in CRLF
+	header  []string          // the CSV header as read; for JSON, the API's field names
+	columns []int             // field of each CSV column, or -1
+	ignored []int             // CSV columns mapped to no field
+	maps    map[string]string // --map: header key -> field name, "" to ignore
+	cleanup func()
+}
+
+// close removes what openImport made (the copy of standard input).
+func (s *importSource) close() {
+	if s.cleanup != nil {
+		s.cleanup()
+	}
+}
+
+// openImport opens name for an import ("-" is standard input): it finds the encoding, the format
+// (JSON by extension or by a first "[" or "{", else CSV), the delimiter and the columns. Any
+// error is an input error.
+func openImport(name string, stdin io.Reader, opts inputOptions) (*importSource, error) {
+	src := &importSource{path: name, label: name}
 	if name == "-" {
-		r = stdin
-	} else {
-		f, err := os.Open(name)
+		path, err := spool(stdin)
 		if err != nil {
+			return nil, usagef("contacts import: reading standard input: %v", err)
+		}
+		src.path, src.label, src.cleanup = path, "standard input", func() { os.Remove(path) }
+	}
+	if err := src.sniff(name, opts); err != nil {
+		src.close()
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
 			return nil, usagef("contacts import: %v", err)
 		}
-		defer f.Close()
-		r = f
+		return nil, usagef("contacts import: %s: %v", src.label, err)
 	}
-	label := name
-	if name == "-" {
-		label = "standard input"
-	}
-	var (
-		file *importFile
-		err  error
-	)
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".jsonl", ".ndjson":
-		file, err = readJSONL(r)
-	default:
-		file, err = readCSV(r)
-	}
-	if err != nil {
-		return nil, usagef("contacts import: %s: %v", label, err)
-	}
-	return file, nil
+	return src, nil
 }
 
-// utf8BOM is the byte-order mark Excel puts before a UTF-8 CSV.
-var utf8BOM = []byte("\xef\xbb\xbf")
-
-// skipBOM returns r without a leading UTF-8 byte-order mark.
-func skipBOM(r io.Reader) io.Reader {
-	br := bufio.NewReaderSize(r, 64<<10)
-	if b, err := br.Peek(3); err == nil && bytes.Equal(b, utf8BOM) {
-		br.Discard(3)
+// spool copies r to a temporary file, so that it can be read twice.
+func spool(r io.Reader) (string, error) {
+	f, err := os.CreateTemp("", "cashfin-import-*.tmp")
+	if err != nil {
+		return "", err
 	}
-	return br
-}
-
-// readCSV reads an RFC 4180 CSV whose header names the columns (see fieldIndex; others are
-// ignored). Rows of blank cells are skipped.
-func readCSV(r io.Reader) (*importFile, error) {
-	cr := csv.NewReader(skipBOM(r))
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = false
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, errors.New("empty file: want a header row naming the columns (name, email, phone, position, companyname)")
+	_, err = io.Copy(f, r)
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
 	if err != nil {
-		return nil, err
+		os.Remove(f.Name())
+		return "", err
 	}
-	columns := make([]int, len(header)) // field of each column, or -1
-	seen := [5]bool{}
-	for i, h := range header {
-		columns[i] = -1
-		if f, ok := fieldIndex[headerKey(h)]; ok && !seen[f] {
-			columns[i], seen[f] = f, true
+	return f.Name(), nil
+}
+
+// sniff reads the start of the file: byte-order mark, format, header.
+func (s *importSource) sniff(name string, opts inputOptions) error {
+	s.maps = opts.maps
+	f, br, err := s.open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := s.chooseEncoding(opts.encoding); err != nil {
+		return err
+	}
+	text := s.decoded(br)
+	head, _ := text.Peek(64 << 10)
+	first := bytes.TrimLeft(head, " \t\r\n")
+	switch ext := strings.ToLower(filepath.Ext(name)); {
+	case ext == ".jsonl" || ext == ".ndjson":
+		s.format = formatJSONL
+	case ext == ".json" || (name == "-" && len(first) > 0 && (first[0] == '[' || first[0] == '{')):
+		s.format = formatJSONL
+		if len(first) > 0 && first[0] == '[' {
+			s.format = formatJSON
 		}
 	}
-	// "companyname" wins over its alias "company" wherever each stands.
-	if ci, ai := indexOf(header, "companyname"), indexOf(header, "company"); ci >= 0 && ai >= 0 {
-		columns[ai], columns[ci] = -1, 4
+	if s.format != formatCSV {
+		s.header = fieldNames
+		return nil
 	}
-	if !seen[0] {
-		return nil, fmt.Errorf("no name column in the header (it has: %s)", strings.Join(header, ", "))
+	s.comma = opts.delimiter
+	if s.comma == 0 {
+		s.comma = detectDelimiter(head)
 	}
-	file := &importFile{header: header}
-	for {
-		cells, err := cr.Read()
-		if errors.Is(err, io.EOF) {
+	return s.readHeader(text, opts.maps)
+}
+
+// open opens the file and reads past its byte-order mark, remembering it.
+func (s *importSource) open() (*os.File, *bufio.Reader, error) {
+	f, err := os.Open(s.path)
+	if err != nil {
+		return nil, nil, err
+	}
+	br := bufio.NewReaderSize(f, 64<<10)
+	b, _ := br.Peek(3)
+	switch {
+	case bytes.HasPrefix(b, utf8BOM):
+		s.bom = utf8BOM
+	case bytes.HasPrefix(b, utf16LEBOM):
+		s.bom = utf16LEBOM
+	case bytes.HasPrefix(b, utf16BEBOM):
+		s.bom = utf16BEBOM
+	}
+	br.Discard(len(s.bom))
+	return f, br, nil
+}
+
+var (
+	utf8BOM    = []byte("\xef\xbb\xbf") // what Excel writes before a UTF-8 CSV
+	utf16LEBOM = []byte("\xff\xfe")     // Excel's "Unicode text", Notepad, PowerShell
+	utf16BEBOM = []byte("\xfe\xff")
+)
+
+// encodings are the --encoding values, and what they decode.
+var encodings = map[string]encoding.Encoding{
+	"utf-8":        nil,
+	"utf8":         nil,
+	"windows-1252": charmap.Windows1252,
+	"cp1252":       charmap.Windows1252,
+	"latin1":       charmap.ISO8859_1,
+	"iso-8859-1":   charmap.ISO8859_1,
+	"utf-16":       unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM),
+	"utf-16le":     unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM),
+	"utf-16be":     unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM),
+}
+
+// chooseEncoding settles the encoding from the byte-order mark and --encoding.
+func (s *importSource) chooseEncoding(name string) error {
+	utf16BOM := bytes.Equal(s.bom, utf16LEBOM) || bytes.Equal(s.bom, utf16BEBOM)
+	enc, ok := encodings[strings.ToLower(name)]
+	switch {
+	case name != "" && !ok:
+		return fmt.Errorf("--encoding %q: want utf-8, windows-1252, latin1 or utf-16", name)
+	case utf16BOM && name != "" && !strings.HasPrefix(strings.ToLower(name), "utf-16"):
+		return fmt.Errorf("the file starts with a UTF-16 byte-order mark, but --encoding is %s", name)
+	case bytes.Equal(s.bom, utf16LEBOM):
+		s.enc = unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM)
+	case bytes.Equal(s.bom, utf16BEBOM):
+		s.enc = unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM)
+	default:
+		s.enc = enc
+	}
+	return nil
+}
+
+// decoded is the file's text as UTF-8.
+func (s *importSource) decoded(r io.Reader) *bufio.Reader {
+	if s.enc != nil {
+		r = s.enc.NewDecoder().Reader(r)
+	}
+	return bufio.NewReaderSize(r, 64<<10)
+}
+
+// detectDelimiter picks ",", ";" or tab: the one found most often outside quotes in the header
+// line; "," when none is.
+func detectDelimiter(head []byte) rune {
+	counts := map[byte]int{}
+	quoted := false
+	for _, c := range head {
+		if c == '"' {
+			quoted = !quoted
+		}
+		if c == '\n' && !quoted {
 			break
 		}
+		if !quoted {
+			counts[c]++
+		}
+	}
+	best := byte(',')
+	for _, c := range []byte{';', '\t'} {
+		if counts[c] > counts[best] {
+			best = c
+		}
+	}
+	return rune(best)
+}
+
+// csvReader reads the CSV rows of a decoded file, keeping each row's bytes as read, so that rows
+// whose quotes only the lazy reading made sense of can be told apart.
+type csvReader struct {
+	cr  *csv.Reader
+	tap *tap
+}
+
+func newCSVReader(r io.Reader, comma rune) *csvReader {
+	t := &tap{r: r}
+	cr := csv.NewReader(t)
+	cr.Comma = comma
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	cr.ReuseRecord = false
+	return &csvReader{cr: cr, tap: t}
+}
+
+// read returns the next row, its first line, and its bytes as read (valid until the next read).
+func (c *csvReader) read() (cells []string, line int, raw []byte, err error) {
+	cells, err = c.cr.Read()
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) && errors.Is(pe.Err, errRecordTooLong) {
+			err = pe.Err
+		}
+		return nil, 0, nil, err
+	}
+	line, _ = c.cr.FieldPos(0)
+	raw = c.tap.take(c.cr.InputOffset())
+	if err := checkText(raw, line); err != nil {
+		return nil, 0, nil, err
+	}
+	return cells, line, raw, nil
+}
+
+var errRecordTooLong = fmt.Errorf("a row longer than %d bytes: a quote that opens a cell and never closes?", maxRecord)
+
+// tap is a reader that keeps what was read from it until take.
+type tap struct {
+	r     io.Reader
+	buf   []byte
+	start int   // buf[:start] was taken: dropped at the next Read
+	base  int64 // offset of buf[0] in the stream
+}
+
+// Read reads from the underlying reader, keeping a copy.
+func (t *tap) Read(p []byte) (int, error) {
+	if t.start > 0 { // what take returned is no longer in use: reuse its room
+		n := copy(t.buf, t.buf[t.start:])
+		t.buf, t.base, t.start = t.buf[:n], t.base+int64(t.start), 0
+	}
+	if len(t.buf) > maxRecord+len(p) {
+		return 0, errRecordTooLong
+	}
+	n, err := t.r.Read(p)
+	t.buf = append(t.buf, p[:n]...)
+	return n, err
+}
+
+// take returns the bytes from the previous take up to offset end; they stay valid until the
+// next Read.
+func (t *tap) take(end int64) []byte {
+	n := int(end - t.base)
+	raw := t.buf[t.start:n:n]
+	t.start = n
+	return raw
+}
+
+// checkText rejects text that is not valid UTF-8, or holds NUL bytes, with its line and a hint.
+func checkText(raw []byte, line int) error {
+	if utf8.Valid(raw) && bytes.IndexByte(raw, 0) < 0 {
+		return nil
+	}
+	if i := bytes.IndexByte(raw, 0); i >= 0 && (utf8.Valid(raw[:i])) {
+		return fmt.Errorf("line %d: NUL bytes: the file looks like UTF-16 without a byte-order mark; "+
+			"try --encoding utf-16", line+bytes.Count(raw[:i], []byte{'\n'}))
+	}
+	i := 0
+	for i < len(raw) {
+		r, size := utf8.DecodeRune(raw[i:])
+		if r == utf8.RuneError && size <= 1 {
+			break
+		}
+		i += size
+	}
+	return fmt.Errorf("line %d: not valid UTF-8 (byte 0x%02X): the file is probably in a Windows "+
+		"encoding; try --encoding windows-1252 (or latin1), or save it from Excel as \"CSV UTF-8\"",
+		line+bytes.Count(raw[:i], []byte{'\n'}), raw[i])
+}
+
+// readHeader reads the header row and maps its columns.
+func (s *importSource) readHeader(text *bufio.Reader, maps map[string]string) error {
+	cr := newCSVReader(text, s.comma)
+	header, _, raw, err := cr.read()
+	if errors.Is(err, io.EOF) {
+		return errors.New("empty file: want a header row naming the columns (name, email, phone, position, companyname)")
+	}
+	if err != nil {
+		return err
+	}
+	s.crlf = bytes.HasSuffix(raw, []byte("\r\n"))
+	s.header = header
+	s.columns, s.ignored, err = mapColumns(header, maps)
+	return err
+}
+
+// each calls fn with every row of the file, in order, reading it from its start.
+func (s *importSource) each(fn func(rec *record) error) error {
+	f, br, err := s.open()
+	if err != nil {
+		return usagef("contacts import: %s: %v", s.label, err)
+	}
+	defer f.Close()
+	text := s.decoded(br)
+	switch s.format {
+	case formatJSONL:
+		err = eachJSONLine(text, s.maps, fn)
+	case formatJSON:
+		err = eachJSONElement(text, s.maps, fn)
+	default:
+		err = s.eachCSV(text, fn)
+	}
+	var ue *usageError
+	if err != nil && !errors.As(err, &ue) && !errors.Is(err, errStop) {
+		return usagef("contacts import: %s: %v", s.label, err)
+	}
+	return err
+}
+
+// errStop, returned by an each callback, ends the walk early without an error.
+var errStop = errors.New("stop")
+
+// eachCSV walks the rows after the header. Rows of blank cells are skipped.
+func (s *importSource) eachCSV(text io.Reader, fn func(rec *record) error) error {
+	cr := newCSVReader(text, s.comma)
+	if _, _, _, err := cr.read(); err != nil {
+		return err
+	}
+	for {
+		cells, line, raw, err := cr.read()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if blank(cells) {
 			continue
 		}
-		line, _ := cr.FieldPos(0)
-		rec := record{line: line, raw: cells}
+		rec := &record{line: line, raw: cells}
 		for i, v := range cells {
-			if i < len(columns) && columns[i] >= 0 {
-				rec.fields.set(columns[i], v)
+			if i < len(s.columns) && s.columns[i] >= 0 {
+				rec.fields.set(s.columns[i], undoExcelSafe(v))
 			}
 		}
-		file.records = append(file.records, rec)
-	}
-	return file, nil
-}
-
-// headerKey is a header cell as it is matched: trimmed and lower-cased. (skipBOM has removed
-// the byte-order mark before the first cell already.)
-func headerKey(h string) string { return strings.ToLower(strings.TrimSpace(h)) }
-
-// indexOf is the index of the header column named name (lower case), or -1.
-func indexOf(header []string, name string) int {
-	for i, h := range header {
-		if headerKey(h) == name {
-			return i
+		if err := s.checkIgnored(cells, line); err != nil {
+			return err
+		}
+		rec.err = ambiguousQuotes(raw, s.comma, line)
+		if err := fn(rec); err != nil {
+			return err
 		}
 	}
-	return -1
+}
+
+// checkIgnored refuses a row in which a column that would be ignored (and was not ignored on
+// purpose with --map COLUMN=) holds an email address: its header did not say so, its cells do.
+func (s *importSource) checkIgnored(cells []string, line int) error {
+	for _, i := range s.ignored {
+		if _, explicit := s.maps[headerKey(s.header[i])]; explicit || i >= len(cells) {
+			continue
+		}
+		if v := strings.TrimSpace(cells[i]); validEmail(v) {
+			h := s.header[i]
+			return fmt.Errorf("line %d: column %q holds an email address, but it would not be imported: "+
+				"say which field it is with --map %q, or ignore it with --map %q", line, h, h+"=FIELD", h+"=")
+		}
+	}
+	return nil
+}
+
+// ambiguousQuotes says why a row's quotes leave its cells in doubt, or "". A quote inside a cell
+// that does not start with one (Amina "The Boss" M) is plainly part of the text; a quoted cell
+// with a stray quote inside, or one that runs on over lines it was not meant to, is not.
+func ambiguousQuotes(raw []byte, comma rune, line int) string {
+	if bytes.IndexByte(raw, '"') < 0 || !strayQuote(string(bytes.TrimRight(raw, "\r\n")), string(comma)) {
+		return ""
+	}
+	if lines := bytes.Count(bytes.TrimRight(raw, "\r\n"), []byte{'\n'}); lines > 0 {
+		return fmt.Sprintf("ambiguous quotes: a quoted cell runs over lines %d to %d; check the quotes and fix the row", line, line+lines)
+	}
+	return "ambiguous quotes: a quoted cell holds a stray quote; fix the row (double a quote inside quotes: \"\")"
+}
+
+// strayQuote reports whether a row has a quoted cell (one starting with a quote) that does not
+// end as RFC 4180 says: its closing quote followed by the delimiter or the end of the row, and
+// every quote inside it doubled. Quotes inside unquoted cells are text, not stray.
+func strayQuote(row, comma string) bool {
+	for i := 0; i <= len(row); i += len(comma) {
+		if !strings.HasPrefix(row[i:], `"`) { // unquoted: up to the next delimiter
+			k := strings.Index(row[i:], comma)
+			if k < 0 {
+				return false
+			}
+			i += k
+			continue
+		}
+		j := i + 1
+		for {
+			k := strings.IndexByte(row[j:], '"')
+			if k < 0 {
+				return true // never closes
+			}
+			j += k + 1
+			if strings.HasPrefix(row[j:], `"`) { // a doubled quote
+				j++
+				continue
+			}
+			if j == len(row) || strings.HasPrefix(row[j:], comma) {
+				break
+			}
+			return true // a quote inside, followed by text
+		}
+		if j == len(row) {
+			return false
+		}
+		i = j
+	}
+	return false
+}
+
+// undoExcelSafe removes the quote that "export --excel-safe" puts before a cell a spreadsheet
+// would run as a formula, and only that: a ' followed by = + - @ (or the tab or carriage return
+// the export also defuses), or by a cell that itself had such a quote (see excelSafe).
+func undoExcelSafe(v string) string {
+	if len(v) >= 2 && v[0] == '\'' {
+		if rest := v[1:]; strings.ContainsRune("=+-@\t\r", rune(rest[0])) || undoExcelSafe(rest) != rest {
+			return rest
+		}
+	}
+	return v
 }
 
 func blank(cells []string) bool {
@@ -177,77 +512,4 @@ func blank(cells []string) bool {
 		}
 	}
 	return true
-}
-
-// maxJSONLine is the longest JSON line read.
-const maxJSONLine = 1 << 20
-
-// readJSONL reads one JSON object per line, with the API's field names (or "company") as keys,
-// matched case-insensitively. Blank lines are skipped; a line that is not such an object becomes a
-// row that fails, not a reason to stop.
-func readJSONL(r io.Reader) (*importFile, error) {
-	sc := bufio.NewScanner(skipBOM(r))
-	sc.Buffer(make([]byte, 64<<10), maxJSONLine)
-	file := &importFile{header: fieldNames}
-	for line := 1; sc.Scan(); line++ {
-		text := bytes.TrimSpace(sc.Bytes())
-		if len(text) == 0 {
-			continue
-		}
-		rec := record{line: line}
-		if err := decodeJSONRow(text, &rec.fields); err != nil {
-			rec.err = err.Error()
-		}
-		rec.raw = rec.fields.values()
-		file.records = append(file.records, rec)
-	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return nil, fmt.Errorf("a line is longer than %d bytes", maxJSONLine)
-		}
-		return nil, err
-	}
-	return file, nil
-}
-
-// decodeJSONRow reads one JSON object into f: strings as they are, numbers as written (a phone
-// number stored as a number), null as empty.
-func decodeJSONRow(text []byte, f *fields) error {
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(text, &obj); err != nil || obj == nil {
-		return errors.New("not a JSON object")
-	}
-	seen := [5]bool{}
-	for _, alias := range []bool{false, true} { // "companyname" wins over "company"
-		for k, raw := range obj {
-			key := strings.ToLower(strings.TrimSpace(k))
-			i, ok := fieldIndex[key]
-			if !ok || seen[i] || (key == "company") != alias {
-				continue
-			}
-			seen[i] = true
-			v, err := jsonScalar(raw)
-			if err != nil {
-				return fmt.Errorf("%q: %v", k, err)
-			}
-			f.set(i, v)
-		}
-	}
-	return nil
-}
-
-// jsonScalar renders a JSON string, number, boolean or null as text.
-func jsonScalar(raw json.RawMessage) (string, error) {
-	raw = bytes.TrimSpace(raw)
-	switch {
-	case len(raw) == 0 || string(raw) == "null":
-		return "", nil
-	case raw[0] == '"':
-		var s string
-		err := json.Unmarshal(raw, &s)
-		return s, err
-	case raw[0] == '{' || raw[0] == '[':
-		return "", errors.New("want a string, not an object or array")
-	}
-	return string(raw), nil
 }

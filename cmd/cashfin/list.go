@@ -35,19 +35,21 @@ func (a *app) list(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	pages := client.Contacts.ListPages(ctx, &p)
+	callCtx, attempts := countAttempts(ctx)
+	pages := client.Contacts.ListPages(callCtx, &p)
 	if !all {
-		pages = onePage(client.Contacts.List(ctx, &p))
+		pages = onePage(client.Contacts.List(callCtx, &p))
 	}
-	w := newContactWriter(a.stdout, common.format, writerOptions{})
+	w := newContactWriter(a.stdout, common.format, writerOptions{terminal: a.terminal(a.stdout)})
 	var last *cashfin.Page[cashfin.Contact]
 	for page, err := range pages {
 		if err != nil {
 			if last != nil { // end what was streamed (a JSON array, say); print nothing otherwise
 				w.Close()
 			}
-			return err
+			return a.callError(common, err, attempts)
 		}
+		attempts.Store(0) // count the next page's attempts (the SDK may be fetching it already)
 		for i := range page.Data {
 			if err := w.Write(&page.Data[i]); err != nil {
 				return err

@@ -35,6 +35,7 @@ type cli struct {
 	secret   string
 	stdin    string
 	terminal bool
+	width    int // the terminal's width in columns, 0 for unknown
 	opts     []cashfin.Option
 }
 
@@ -76,6 +77,7 @@ func (c *cli) runCtx(ctx context.Context, args ...string) result {
 		stderr:        &stderr,
 		env:           c.env,
 		isTerminal:    func(io.Writer) bool { return c.terminal },
+		termWidth:     func() int { return c.width },
 		clientOptions: c.opts,
 		pauseMin:      5 * time.Millisecond,
 		tick:          time.Millisecond,

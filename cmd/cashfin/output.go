@@ -8,8 +8,9 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
+
+	"github.com/rivo/uniseg"
 
 	"github.com/cashfin-go/cashfin"
 )
@@ -17,28 +18,29 @@ import (
 // column is one field of a contact as the CLI prints it, named as the API names it.
 type column struct {
 	name  string
+	width int // a table column is at least this wide, so that most pages fit the first one's widths
 	value func(c *cashfin.Contact) string
 }
 
 // listColumns are the fields of a list item; detailColumns add those only Get returns.
 var (
 	listColumns = []column{
-		{"_id", func(c *cashfin.Contact) string { return c.ID }},
-		{"name", func(c *cashfin.Contact) string { return c.Name }},
-		{"email", func(c *cashfin.Contact) string { return c.Email }},
-		{"phone", func(c *cashfin.Contact) string { return c.Phone }},
-		{"position", func(c *cashfin.Contact) string { return c.Position }},
-		{"companyname", func(c *cashfin.Contact) string { return c.CompanyName }},
-		{"createdat", func(c *cashfin.Contact) string { return formatTime(c.CreatedAt) }},
+		{"_id", 24, func(c *cashfin.Contact) string { return c.ID }},
+		{"name", 24, func(c *cashfin.Contact) string { return c.Name }},
+		{"email", 28, func(c *cashfin.Contact) string { return c.Email }},
+		{"phone", 16, func(c *cashfin.Contact) string { return c.Phone }},
+		{"position", 20, func(c *cashfin.Contact) string { return c.Position }},
+		{"companyname", 24, func(c *cashfin.Contact) string { return c.CompanyName }},
+		{"createdat", 24, func(c *cashfin.Contact) string { return formatTime(c.CreatedAt) }},
 	}
 	detailColumns = append(listColumns[:len(listColumns):len(listColumns)],
-		column{"active", func(c *cashfin.Contact) string {
+		column{"active", 6, func(c *cashfin.Contact) string {
 			if c.Active == nil {
 				return ""
 			}
 			return strconv.FormatBool(*c.Active)
 		}},
-		column{"updatedat", func(c *cashfin.Contact) string { return formatTime(c.UpdatedAt) }},
+		column{"updatedat", 24, func(c *cashfin.Contact) string { return formatTime(c.UpdatedAt) }},
 	)
 )
 
@@ -66,6 +68,7 @@ type writerOptions struct {
 	columns   []column
 	single    bool // json: one object rather than an array (get, create)
 	excelSafe bool // csv: defuse cells a spreadsheet would run as a formula
+	terminal  bool // csv: the output is a terminal: cells lose control characters and escape sequences
 }
 
 // newContactWriter returns a writer of format (table, json, jsonl or csv) to w.
@@ -80,9 +83,9 @@ func newContactWriter(w io.Writer, format string, opts writerOptions) contactWri
 	case "jsonl":
 		return &jsonlWriter{w: bw}
 	case "csv":
-		return &csvWriter{w: bw, cw: csv.NewWriter(bw), columns: opts.columns, excelSafe: opts.excelSafe}
+		return &csvWriter{w: bw, cw: csv.NewWriter(bw), columns: opts.columns, excelSafe: opts.excelSafe, terminal: opts.terminal}
 	default:
-		return &tableWriter{w: bw, tw: tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0), columns: opts.columns}
+		return newTableWriter(bw, opts.columns)
 	}
 }
 
@@ -160,6 +163,7 @@ type csvWriter struct {
 	cw        *csv.Writer
 	columns   []column
 	excelSafe bool
+	terminal  bool
 	started   bool
 	row       []string
 }
@@ -185,6 +189,9 @@ func (c *csvWriter) Write(ct *cashfin.Contact) error {
 	c.row = c.row[:0]
 	for _, col := range c.columns {
 		v := col.value(ct)
+		if c.terminal {
+			v = clean(v)
+		}
 		if c.excelSafe {
 			v = excelSafe(v)
 		}
@@ -212,78 +219,95 @@ func (c *csvWriter) Close() error {
 }
 
 // excelSafe prefixes a cell that a spreadsheet would run as a formula (one starting with =, +, -
-// or @, or with a tab or carriage return that hides such a start) with a single quote.
+// or @, or with a tab or carriage return that hides such a start) with a single quote. A cell
+// that already starts with a quote and one of those gets one more, so that the import, which
+// removes exactly one such quote (undoExcelSafe), gives back the cell as it was.
 func excelSafe(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) || undoExcelSafe(v) != v {
 		return "'" + v
 	}
 	return v
 }
 
-// tableWriter writes aligned columns for people, a page at a time.
+// tableWriter writes aligned columns for people, a page at a time. Columns are as wide as the
+// widest cell seen so far, measured as the terminal displays it (combining marks take no room,
+// East Asian wide characters two cells), so pages line up under one header. When a later page
+// holds a wider cell, its column grows and the header is written again above that page.
 type tableWriter struct {
 	w       *bufio.Writer
-	tw      *tabwriter.Writer
 	columns []column
-	started bool
+	widths  []int      // column widths in display cells, 0 before the first page
+	rows    [][]string // the page being buffered
+	started bool       // the header has been written
 }
 
-// header writes the column names, once.
-func (t *tableWriter) header() {
-	if t.started {
-		return
-	}
-	t.started = true
-	for i, col := range t.columns {
-		if i > 0 {
-			t.tw.Write([]byte{'\t'})
-		}
-		io.WriteString(t.tw, col.name)
-	}
-	t.tw.Write([]byte{'\n'})
+func newTableWriter(w *bufio.Writer, columns []column) *tableWriter {
+	return &tableWriter{w: w, columns: columns, widths: make([]int, len(columns))}
 }
 
-// Write adds c as a line of the table, after the column names if it is the first.
+// Write buffers c as a line of the current page.
 func (t *tableWriter) Write(c *cashfin.Contact) error {
-	t.header()
+	row := make([]string, len(t.columns))
 	for i, col := range t.columns {
-		if i > 0 {
-			t.tw.Write([]byte{'\t'})
-		}
-		io.WriteString(t.tw, tableCell(col.value(c)))
+		row[i] = tableCell(col.value(c))
 	}
-	_, err := t.tw.Write([]byte{'\n'})
-	return err
+	t.rows = append(t.rows, row)
+	return nil
 }
 
-// tableCell keeps a cell on its line and in its column.
+// tableCell keeps a cell on its line and in its column, and harmless to the terminal.
 func tableCell(v string) string {
+	v = strings.Join(strings.Fields(clean(v)), " ")
 	if v == "" {
 		return "-"
-	}
-	if strings.ContainsAny(v, "\t\r\n\v\f") {
-		v = strings.Join(strings.Fields(v), " ")
 	}
 	return v
 }
 
-// Flush aligns and writes out the lines buffered so far.
+// Flush writes the page buffered so far, aligned, after the header when it is the first page
+// or when a column had to grow.
 func (t *tableWriter) Flush() error {
-	if err := t.tw.Flush(); err != nil {
-		return err
+	grew := false
+	for i, col := range t.columns {
+		w := max(t.widths[i], col.width, uniseg.StringWidth(col.name))
+		for _, row := range t.rows {
+			w = max(w, uniseg.StringWidth(row[i]))
+		}
+		grew = grew || w > t.widths[i]
+		t.widths[i] = w
 	}
+	if !t.started || (grew && len(t.rows) > 0) {
+		names := make([]string, len(t.columns))
+		for i, col := range t.columns {
+			names[i] = col.name
+		}
+		t.line(names)
+		t.started = true
+	}
+	for _, row := range t.rows {
+		t.line(row)
+	}
+	t.rows = t.rows[:0]
 	return t.w.Flush()
 }
 
-// Close flushes, writing the column names if no contact was written.
-func (t *tableWriter) Close() error {
-	t.header()
-	return t.Flush()
+// line writes cells padded to the column widths, two spaces apart, without trailing spaces.
+func (t *tableWriter) line(cells []string) {
+	for i, cell := range cells {
+		t.w.WriteString(cell)
+		if i < len(cells)-1 {
+			t.w.WriteString(strings.Repeat(" ", t.widths[i]-uniseg.StringWidth(cell)+2))
+		}
+	}
+	t.w.WriteByte('\n')
 }
 
-// writeContact writes one contact in format, for create and get.
-func writeContact(w io.Writer, format string, c *cashfin.Contact) error {
-	cw := newContactWriter(w, format, writerOptions{columns: detailColumns, single: true})
+// Close writes what is left, the header at least.
+func (t *tableWriter) Close() error { return t.Flush() }
+
+// writeContact writes one contact in format, for create and get; terminal says w is one.
+func writeContact(w io.Writer, format string, terminal bool, c *cashfin.Contact) error {
+	cw := newContactWriter(w, format, writerOptions{columns: detailColumns, single: true, terminal: terminal})
 	if err := cw.Write(c); err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rivo/uniseg"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -54,7 +55,7 @@ func TestWriterJSONSingle(t *testing.T) {
 	c := testContacts[0]
 	c.Active = &yes
 	var b bytes.Buffer
-	require.NoError(t, writeContact(&b, "json", &c))
+	require.NoError(t, writeContact(&b, "json", false, &c))
 	var got map[string]any
 	require.NoError(t, json.Unmarshal(b.Bytes(), &got), "one object, not an array")
 	assert.Equal(t, true, got["active"])
@@ -107,13 +108,57 @@ func TestWriterTable(t *testing.T) {
 	require.Len(t, lines, 3, "one line per contact, line breaks in cells folded: %q", out)
 	assert.Regexp(t, `^_id\s+name\s+email\s+phone\s+position\s+companyname\s+createdat$`, lines[0])
 	assert.Regexp(t, `^507f1f77bcf86cd799439046\s+=HYPERLINK\("x"\)\s+@evil\s+-1\s+multi line\s+-\s+2024-01-16`, lines[2])
-	assert.Equal(t, "_id  name  email  phone  position  companyname  createdat\n", writeAll(t, "table", writerOptions{}, nil))
+	assert.Regexp(t, `^_id +name +email +phone +position +companyname +createdat\n$`, writeAll(t, "table", writerOptions{}, nil))
 }
 
 func TestWriterTableDetail(t *testing.T) {
 	c := testContacts[0]
 	c.Active, c.UpdatedAt = &yes, c.CreatedAt
 	var b bytes.Buffer
-	require.NoError(t, writeContact(&b, "table", &c))
+	require.NoError(t, writeContact(&b, "table", false, &c))
 	assert.Regexp(t, `active\s+updatedat\n.*true\s+2024-01-15T12:00:00.000Z\n$`, b.String())
+}
+
+// TestTableAlignsAcrossPages: pages written one after the other line up under one header, with
+// widths measured as displayed (a combining mark takes no cell, a CJK character two); a page
+// with a cell wider than its column grows the column and repeats the header; server text cannot
+// drive the terminal.
+func TestTableAlignsAcrossPages(t *testing.T) {
+	var b bytes.Buffer
+	w := newContactWriter(&b, "table", writerOptions{})
+	page1 := []cashfin.Contact{{ID: "a1", Name: "Jane", Email: "jane@x.co"}}
+	page2 := []cashfin.Contact{
+		{ID: "a2", Name: "山田太郎 (Yamada Taro)", Email: "taro@x.jp"},
+		{ID: "a3", Name: "Zoe\u0308 Nyambura-U\u0308nal", Email: "zoe@x.co"},
+		{ID: "a4", Name: "\x1b[31mRed\x1b[0m \x1b]0;owned\x07Alert", Email: "red@x.co"},
+	}
+	for _, page := range [][]cashfin.Contact{page1, page2} {
+		for i := range page {
+			require.NoError(t, w.Write(&page[i]))
+		}
+		require.NoError(t, w.Flush())
+	}
+	require.NoError(t, w.Close())
+	out := b.String()
+	assert.NotContains(t, out, "\x1b")
+	assert.Contains(t, out, "Red Alert")
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	require.Len(t, lines, 5, out)
+	col := func(line, at string) int { return uniseg.StringWidth(line[:strings.Index(line, at)]) }
+	for i, email := range []string{"email", "jane@x.co", "taro@x.jp", "zoe@x.co", "red@x.co"} {
+		assert.Equal(t, col(lines[0], "email"), col(lines[i], email), "%q", lines[i])
+	}
+
+	// A name wider than the column: it grows, and the header comes again above that page.
+	b.Reset()
+	w = newContactWriter(&b, "table", writerOptions{})
+	long := cashfin.Contact{ID: "b2", Name: strings.Repeat("長", 20), Email: "l@x.co"}
+	require.NoError(t, w.Write(&page1[0]))
+	require.NoError(t, w.Flush())
+	require.NoError(t, w.Write(&long))
+	require.NoError(t, w.Close())
+	lines = strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	require.Len(t, lines, 4, b.String())
+	assert.True(t, strings.HasPrefix(lines[2], "_id "), "the header again: %q", lines[2])
+	assert.Equal(t, col(lines[2], "email"), col(lines[3], "l@x.co"))
 }

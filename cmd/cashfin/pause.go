@@ -71,13 +71,14 @@ type pacer struct {
 	gate     pauseGate
 	pauseMin time.Duration
 	prog     *progress
+	host     string // the API's host, named in transport errors
 }
 
-func newPacer(pauseMin time.Duration, prog *progress) *pacer {
+func newPacer(pauseMin time.Duration, prog *progress, host string) *pacer {
 	if pauseMin <= 0 {
 		pauseMin = defaultPauseMin
 	}
-	return &pacer{pauseMin: pauseMin, prog: prog}
+	return &pacer{pauseMin: pauseMin, prog: prog, host: host}
 }
 
 // wait returns once no pause is in force, or ctx's error if it ends first.

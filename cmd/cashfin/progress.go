@@ -21,14 +21,16 @@ type progress struct {
 	done    int
 	total   int
 	start   time.Time
-	drawn   int // width of the bar on screen, 0 when none is
+	drawn   int        // width of the bar on screen, 0 when none is
+	width   func() int // the terminal's width in columns, 0 when unknown
 	stop    chan struct{}
 	stopped chan struct{}
 }
 
-// newProgress starts reporting on w; the bar is drawn every tick when tty is set.
-func newProgress(w io.Writer, tty bool, verb string, total int, tick time.Duration) *progress {
-	p := &progress{w: w, tty: tty, verb: verb, total: total, start: time.Now()}
+// newProgress starts reporting on w; the bar is drawn every tick when tty is set, fitted to the
+// width width reports (asked at every draw, so that a resized terminal is followed).
+func newProgress(w io.Writer, tty bool, width func() int, verb string, total int, tick time.Duration) *progress {
+	p := &progress{w: w, tty: tty, width: width, verb: verb, total: total, start: time.Now()}
 	if tty {
 		if tick <= 0 {
 			tick = defaultTick
@@ -110,7 +112,11 @@ func (p *progress) draw() {
 	if !p.tty {
 		return
 	}
-	line := renderBar(p.verb, p.done, p.total, time.Since(p.start))
+	cols := 0
+	if p.width != nil {
+		cols = p.width()
+	}
+	line := fitBar(p.verb, p.done, p.total, time.Since(p.start), cols)
 	pad := ""
 	if n := p.drawn - len(line); n > 0 {
 		pad = strings.Repeat(" ", n)
@@ -144,4 +150,24 @@ func renderBar(verb string, done, total int, elapsed time.Duration) string {
 		fmt.Fprintf(&b, "  ETA %s", eta)
 	}
 	return b.String()
+}
+
+// fitBar is renderBar made to fit a terminal cols wide (0: unknown, the full bar), leaving the
+// last column free so that the line never wraps: the rate and ETA go first, then the bar
+// narrows, then it goes, and at last the count is cut.
+func fitBar(verb string, done, total int, elapsed time.Duration, cols int) string {
+	line := renderBar(verb, done, total, elapsed)
+	if cols <= 0 || len(line) < cols {
+		return line
+	}
+	if total <= 0 {
+		return line[:cols-1]
+	}
+	count := fmt.Sprintf(" %d/%d %s", done, total, verb)
+	if cells := min(barWidth, cols-1-len(count)-2); cells >= 5 {
+		filled := min(cells, done*cells/total)
+		return "[" + strings.Repeat("#", filled) + strings.Repeat(".", cells-filled) + "]" + count
+	}
+	count = strings.TrimPrefix(count, " ")
+	return count[:min(len(count), max(0, cols-1))]
 }

@@ -41,7 +41,7 @@ func TestProgressOnTerminal(t *testing.T) {
 
 func TestProgressNotATerminal(t *testing.T) {
 	var b bytes.Buffer
-	p := newProgress(&b, false, "imported", 10, time.Millisecond)
+	p := newProgress(&b, false, nil, "imported", 10, time.Millisecond)
 	p.add(5)
 	p.printf("news\n")
 	p.finish()
@@ -50,7 +50,7 @@ func TestProgressNotATerminal(t *testing.T) {
 
 func TestProgressTicks(t *testing.T) {
 	var b syncBuffer
-	p := newProgress(&b, true, "imported", 10, time.Millisecond)
+	p := newProgress(&b, true, nil, "imported", 10, time.Millisecond)
 	p.add(4)
 	require.Eventually(t, func() bool { return bytes.Contains(b.Bytes(), []byte("4/10 imported")) },
 		5*time.Second, time.Millisecond, "the bar is redrawn on its own")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -78,41 +79,58 @@ func idempotencyKey(f fields) string {
 	return idempotencyKeyPrefix + hex.EncodeToString(h.Sum(nil))
 }
 
-// dedupe remembers the emails and phones seen so far, each with the line that first had it.
+// dedupe remembers the rows seen so far, by email, by phone and by whole content, each with the
+// line that first had it. It keeps one 8-byte key per value, not the values, so that memory stays
+// flat however long the file: 600,000 keys (200,000 rows) take about 12 MB. Two values meet by
+// chance with a probability under 1e-8 in such a file; should they, a row is skipped as a
+// duplicate and says of which line, and nothing wrong is created.
 type dedupe struct {
-	emails map[string]int
-	phones map[string]int
+	lines map[dedupeKey]int32
 }
 
-func newDedupe() *dedupe {
-	return &dedupe{emails: map[string]int{}, phones: map[string]int{}}
+// dedupeKey is the first 64 bits of the SHA-256 of a kind and a value.
+type dedupeKey uint64
+
+func newDedupe() *dedupe { return &dedupe{lines: map[dedupeKey]int32{}} }
+
+func keyOf(kind, v string) dedupeKey {
+	sum := sha256.Sum256([]byte(kind + "\x00" + v))
+	return dedupeKey(binary.BigEndian.Uint64(sum[:8]))
 }
 
-// check returns the line of an earlier row sharing f's email or phone, and which one it is.
-func (d *dedupe) check(f fields) (line int, what string) {
+// namedKey is a dedupe key and what it is the key of.
+type namedKey struct {
+	what string // "content", "email", "phone"
+	key  dedupeKey
+}
+
+// keys are the dedupe keys of f: its whole content, its email, its phone digits.
+func (d *dedupe) keys(f fields) []namedKey {
+	out := []namedKey{{"content", keyOf("content", strings.Join(f.values(), "\x00"))}}
 	if k := emailKey(f.Email); k != "" {
-		if l, ok := d.emails[k]; ok {
-			return l, "email"
-		}
+		out = append(out, namedKey{"email", keyOf("email", k)})
 	}
 	if k := phoneKey(f.Phone); k != "" {
-		if l, ok := d.phones[k]; ok {
-			return l, "phone"
+		out = append(out, namedKey{"phone", keyOf("phone", k)})
+	}
+	return out
+}
+
+// check returns the line of an earlier row with f's content, email or phone, and which it is.
+func (d *dedupe) check(f fields) (line int, what string) {
+	for _, k := range d.keys(f) {
+		if l, ok := d.lines[k.key]; ok {
+			return int(l), k.what
 		}
 	}
 	return 0, ""
 }
 
-// add remembers f's email and phone as first seen on line.
+// add remembers f's content, email and phone as first seen on line.
 func (d *dedupe) add(f fields, line int) {
-	if k := emailKey(f.Email); k != "" {
-		if _, ok := d.emails[k]; !ok {
-			d.emails[k] = line
-		}
-	}
-	if k := phoneKey(f.Phone); k != "" {
-		if _, ok := d.phones[k]; !ok {
-			d.phones[k] = line
+	for _, k := range d.keys(f) {
+		if _, ok := d.lines[k.key]; !ok {
+			d.lines[k.key] = int32(min(line, 1<<31-1))
 		}
 	}
 }

@@ -23,12 +23,64 @@ import (
 // "success", or a "data" that does not decode into the expected type.
 var ErrNotEnvelope = errors.New("response is not a cashfin envelope")
 
-// PageInfo is the page block of a list response.
+// PageInfo is the page block of a list response. Its numbers may come as JSON numbers or as
+// numeric strings ("total": "62"); a missing, null or "" one reads as 0 (unknown).
 type PageInfo struct {
-	Total int `json:"total"`
-	Page  int `json:"page"`
-	Limit int `json:"limit"`
-	Pages int `json:"pages"`
+	Total Num `json:"total"`
+	Page  Num `json:"page"`
+	Limit Num `json:"limit"`
+	Pages Num `json:"pages"`
+}
+
+// Num is a count in a page block: a JSON integer, or a string holding one. Anything else (a
+// fraction, a word, an object, a number past the int range) fails the decoding of the block.
+type Num int
+
+// UnmarshalJSON implements json.Unmarshaler, without allocating.
+func (n *Num) UnmarshalJSON(raw []byte) error {
+	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' {
+		raw = bytes.TrimSpace(raw[1 : len(raw)-1])
+	}
+	if len(raw) == 0 || string(raw) == "null" {
+		*n = 0
+		return nil
+	}
+	neg := raw[0] == '-'
+	digits := raw
+	if neg {
+		digits = raw[1:]
+	}
+	const limit = 1<<(strconv.IntSize-1) - 1
+	v := 0
+	for i, c := range digits {
+		if c < '0' || c > '9' {
+			if c == '.' && allZero(digits[i+1:]) && i > 0 { // 62.0
+				break
+			}
+			return errors.New("page block: " + strconv.Quote(string(raw)) + " is not a whole number")
+		}
+		if v > (limit-int(c-'0'))/10 {
+			return errors.New("page block: " + strconv.Quote(string(raw)) + " is out of range")
+		}
+		v = v*10 + int(c-'0')
+	}
+	if len(digits) == 0 {
+		return errors.New("page block: " + strconv.Quote(string(raw)) + " is not a whole number")
+	}
+	if neg {
+		v = -v
+	}
+	*n = Num(v)
+	return nil
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != '0' {
+			return false
+		}
+	}
+	return true
 }
 
 // Failure is what a success:false envelope says.
@@ -217,17 +269,31 @@ func fields(raw json.RawMessage) map[string]string {
 	return out
 }
 
+// MaxRetryAfter is the longest wait a server's Retry-After or retry_after is read as: a longer
+// one (30 days, 10^18 seconds, a date in the year 9999) is saturated to it rather than overflowing
+// or being mistaken for garbage.
+const MaxRetryAfter = 365 * 24 * time.Hour
+
+// Seconds reads a server's wait given in seconds, saturated at MaxRetryAfter; 0 when s is not a
+// positive number.
+func Seconds(s string) time.Duration {
+	f, err := strconv.ParseFloat(s, 64)
+	switch {
+	case err != nil && !errors.Is(err, strconv.ErrRange), !(f > 0): // garbage, NaN, zero, negative
+		return 0
+	case f >= MaxRetryAfter.Seconds():
+		return MaxRetryAfter
+	}
+	return time.Duration(f * float64(time.Second))
+}
+
 // seconds reads a number of seconds given as a JSON number or numeric string.
 func seconds(raw json.RawMessage) time.Duration {
 	raw = bytes.Trim(bytes.TrimSpace(raw), `"`)
 	if len(raw) == 0 {
 		return 0
 	}
-	f, err := strconv.ParseFloat(string(raw), 64)
-	if err != nil || f <= 0 || f > 1e6 {
-		return 0
-	}
-	return time.Duration(f * float64(time.Second))
+	return Seconds(string(raw))
 }
 
 // SortedKeys returns the keys of m in order, for stable messages.

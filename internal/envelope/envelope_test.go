@@ -96,7 +96,10 @@ func TestDecodeFailureEnvelope(t *testing.T) {
 		{"retry_after string", `{"success":false,"retry_after":"12"}`, Failure{RetryAfter: 12 * time.Second}},
 		{"retry_after negative", `{"success":false,"retry_after":-1}`, Failure{}},
 		{"retry_after garbage", `{"success":false,"retry_after":"soon"}`, Failure{}},
-		{"retry_after absurd", `{"success":false,"retry_after":1e12}`, Failure{}},
+		{"retry_after absurd: saturated", `{"success":false,"retry_after":1e12}`, Failure{RetryAfter: MaxRetryAfter}},
+		{"retry_after past the float range: saturated", `{"success":false,"retry_after":1e999}`, Failure{RetryAfter: MaxRetryAfter}},
+		{"retry_after NaN", `{"success":false,"retry_after":"NaN"}`, Failure{}},
+		{"retry_after negative", `{"success":false,"retry_after":-5}`, Failure{}},
 		{"retry_after object", `{"success":false,"retry_after":{"s":1}}`, Failure{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -206,4 +209,34 @@ func TestSortedKeys(t *testing.T) {
 	t.Parallel()
 	assert.Equal(t, []string{"", "a", "b", "c"}, SortedKeys(map[string]string{"c": "", "a": "", "": "", "b": ""}))
 	assert.Empty(t, SortedKeys(nil))
+}
+
+func TestPageBlockNumbers(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		block string
+		want  PageInfo
+	}{
+		{`{"total":62,"page":3,"limit":10,"pages":7}`, PageInfo{62, 3, 10, 7}},
+		{`{"total":"62","page":"3","limit":"10","pages":"7"}`, PageInfo{62, 3, 10, 7}},
+		{`{"total":" 62 ","page":null,"limit":"","pages":0}`, PageInfo{Total: 62}},
+		{`{"total":62.0,"page":3.00,"limit":10,"pages":7}`, PageInfo{62, 3, 10, 7}},
+		{`{"total":-1}`, PageInfo{Total: -1}},
+		{`{}`, PageInfo{}},
+	} {
+		var data []item
+		info, f, err := Decode([]byte(`{"success":true,"data":[],"pagination":`+tc.block+`}`), &data)
+		require.NoError(t, err, tc.block)
+		assert.Nil(t, f)
+		require.NotNil(t, info, tc.block)
+		assert.Equal(t, tc.want, *info, tc.block)
+	}
+	for _, block := range []string{
+		`{"total":"sixty-two"}`, `{"page":1.5}`, `{"pages":1e3}`, `{"limit":true}`, `{"total":{"n":1}}`,
+		`{"total":[62]}`, `{"total":"-"}`, `{"total":99999999999999999999}`, `"page 1 of 7"`, `[1,2]`,
+	} {
+		var data []item
+		_, _, err := Decode([]byte(`{"success":true,"data":[],"meta":`+block+`}`), &data)
+		assert.ErrorIs(t, err, ErrNotEnvelope, "an unreadable block is an error: %s", block)
+	}
 }

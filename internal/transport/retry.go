@@ -9,7 +9,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -87,20 +86,22 @@ func (p *policy) decide(n int, resp *http.Response, err error) (bool, time.Durat
 	return true, p.backoff(n)
 }
 
-// backoff is the wait after attempt n: waitMin doubled for each earlier attempt, capped at
-// waitMax, with "equal jitter" (a random point in its upper half), never under waitMin.
+// backoff is the wait after attempt n: "equal jitter" over the n-th doubling of waitMin, a random
+// point in [d/2, d] for d = waitMin<<n capped at waitMax, and never under waitMin. The first retry
+// is jittered too (between waitMin and twice it), so that clients failing together do not retry
+// together.
 func (p *policy) backoff(n int) time.Duration {
 	d := p.waitMax
-	if shift := n - 1; shift < 32 {
-		if exp := p.waitMin << shift; exp > 0 && exp < p.waitMax {
+	if n < 32 {
+		if exp := p.waitMin << n; exp > 0 && exp < p.waitMax {
 			d = exp
 		}
 	}
-	half := d / 2
-	if half > 0 {
-		d = half + rand.N(half+1)
+	lo := max(d/2, p.waitMin)
+	if d <= lo {
+		return lo // waitMin == waitMax: no room to jitter
 	}
-	return max(d, p.waitMin)
+	return lo + rand.N(d-lo+1)
 }
 
 // retryableError says whether a transport error may go away on another attempt. (The caller's own
@@ -133,23 +134,32 @@ func retryableError(err error) bool {
 }
 
 // retryAfter reads how long the server asks us to wait: the Retry-After header in seconds or as an
-// HTTP date, else the body's "retry_after" in seconds. Garbage and past dates read as 0.
+// HTTP date, else the body's "retry_after" in seconds (read by package envelope, the one place
+// that knows the body's fields). A wait however long is saturated at envelope.MaxRetryAfter, never
+// read as garbage; zero, negative, past and unparseable values read as 0 (no wait asked for).
 func retryAfter(h http.Header, body []byte, now time.Time) time.Duration {
 	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
-		if s, err := strconv.ParseInt(v, 10, 64); err == nil {
-			if s > 0 && s < 1e6 {
-				return time.Duration(s) * time.Second
-			}
+		if digits(v) {
+			return envelope.Seconds(v) // any length of digits: ParseFloat saturates, never wraps
+		}
+		if v[0] == '-' && digits(v[1:]) {
 			return 0
 		}
 		if t, err := http.ParseTime(v); err == nil {
-			if d := t.Sub(now); d > 0 {
-				return d
-			}
-			return 0
+			return min(max(t.Sub(now), 0), envelope.MaxRetryAfter) // Sub saturates too
 		}
 	}
 	return envelope.RetryAfter(body)
+}
+
+// digits reports whether s is a non-empty run of ASCII digits, the form RFC 9110 gives seconds.
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // log writes one Debug record for the attempt just made. It never records headers, the query or

@@ -1,8 +1,12 @@
 // Package transport is the one place in the SDK that speaks HTTP. It builds requests (base URL,
 // headers, idempotency key), runs the attempts on go-retryablehttp with the SDK's own retry policy,
 // caps and buffers response bodies, and hands back the raw status, header and body, or a transport
-// error, with the client secret taken out of both wherever the server echoed it. It knows nothing
-// of resources, envelopes or the typed errors users see.
+// error, as received. It knows nothing of resources or of the typed errors users see; of the
+// envelope it knows only the body's "retry_after", which it asks package envelope to read.
+//
+// It also holds the redactor that takes the client secret out of what a server echoed: the caller
+// turns a failure into an error in one place, through Response.Redacted and RedactError, and the
+// attempt log records are redacted here.
 package transport
 
 import (
@@ -68,21 +72,21 @@ type Response struct {
 	redact *redactor // the transport's, for Redacted
 }
 
-// Failed reports whether the response is a failure by its status or size alone. Do has already
-// taken the secret out of such a response; a 2xx that turns out to be a failure (success:false, or
-// not an envelope) must go through Redacted before it becomes an error.
-func (r *Response) Failed() bool {
-	return r.TooLarge || r.StatusCode < 200 || r.StatusCode >= 300
-}
-
-// Redacted returns a copy of r without the secret in its header and body, where a server may have
-// echoed it. Only responses that become errors need it: a success's body is the caller's data, and
-// scanning every one would cost the hot path (7 µs on a page of 100 contacts) for nothing.
+// Redacted returns a copy of r without the secret, in any encoding, in its header and body,
+// where a server may have echoed it. Only responses that become errors need it: a success's body
+// is the caller's data, and scanning every one would cost the hot path for nothing.
 func (r *Response) Redacted() *Response {
 	c := *r
 	c.Header, c.Body = r.redact.header(r.Header), r.redact.bytes(r.Body)
 	return &c
 }
+
+// RedactString returns s without the secret, in any encoding.
+func (t *Transport) RedactString(s string) string { return t.redact.string(s) }
+
+// RedactError returns err without the secret, in any encoding, in its message or in any error
+// its chain holds, keeping what errors.Is and errors.As find (see redactor.chain).
+func (t *Transport) RedactError(err error) error { return t.redact.err(err) }
 
 // Transport runs requests. It is safe for concurrent use.
 type Transport struct {
@@ -176,7 +180,8 @@ func newHTTPTransport() *http.Transport {
 
 // Do runs r, retrying as the policy allows. A non-nil error is a transport failure (connection,
 // timeout, cancelled context) with its cause kept; any HTTP status, including 4xx and 5xx, is a
-// Response, and so is an oversized body (TooLarge). A context already ended sends nothing.
+// Response, and so is an oversized body (TooLarge). A context already ended sends nothing. Both
+// are as received: the caller redacts what it turns into an error.
 func (t *Transport) Do(ctx context.Context, r *Request) (*Response, error) {
 	if err := ctx.Err(); err != nil { // checked here: a caller's RoundTripper may not check it
 		return nil, err
@@ -215,7 +220,7 @@ func (t *Transport) Do(ctx context.Context, r *Request) (*Response, error) {
 	if err != nil {
 		var tl *tooLargeError
 		if !errors.As(err, &tl) {
-			err = t.redact.err(withoutURL(err, st.path))
+			err = withoutURL(err, st.path)
 			if st.abandoned != nil {
 				err = &AbandonedError{Err: err, Reason: st.abandoned}
 			}
@@ -226,9 +231,6 @@ func (t *Transport) Do(ctx context.Context, r *Request) (*Response, error) {
 		out.StatusCode, out.Header, out.Body = resp.StatusCode, resp.Header, bodyBytes(resp)
 	}
 	out.Attempts, out.Abandoned, out.redact = st.n, st.abandoned, &t.redact
-	if out.Failed() {
-		out = out.Redacted()
-	}
 	if out.StatusCode >= 300 {
 		out.RetryAfter = retryAfter(out.Header, out.Body, time.Now())
 	}

@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
+
+	"github.com/cashfin-go/cashfin/internal/envelope"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -31,10 +33,10 @@ func TestBackoffBounds(t *testing.T) {
 		n      int
 		lo, hi time.Duration
 	}{
-		{1, 100 * time.Millisecond, 100 * time.Millisecond},
-		{2, 100 * time.Millisecond, 200 * time.Millisecond},
-		{3, 200 * time.Millisecond, 400 * time.Millisecond},
-		{4, 400 * time.Millisecond, 800 * time.Millisecond},
+		{1, 100 * time.Millisecond, 200 * time.Millisecond}, // jittered like the others
+		{2, 200 * time.Millisecond, 400 * time.Millisecond},
+		{3, 400 * time.Millisecond, 800 * time.Millisecond},
+		{4, 500 * time.Millisecond, time.Second},
 		{5, 500 * time.Millisecond, time.Second},
 		{10, 500 * time.Millisecond, time.Second},
 		{33, 500 * time.Millisecond, time.Second},
@@ -79,7 +81,15 @@ func TestRetryAfterParsing(t *testing.T) {
 		{"seconds with space", " 3 ", nil, 3 * time.Second},
 		{"zero", "0", nil, 0},
 		{"negative", "-1", nil, 0},
-		{"absurd", "99999999999", nil, 0},
+		{"30 days", "2592000", nil, 30 * 24 * time.Hour},
+		{"past the ceiling: saturated", "99999999999", nil, envelope.MaxRetryAfter},
+		{"10^18 seconds: saturated", "1000000000000000000", nil, envelope.MaxRetryAfter},
+		{"past int64: saturated", "99999999999999999999999999999", nil, envelope.MaxRetryAfter},
+		{"negative past int64", "-99999999999999999999999999999", body, 0},
+		{"fraction is not seconds", "1.5", nil, 0},
+		{"date in 9999: saturated", "Fri, 31 Dec 9999 23:59:59 GMT", nil, envelope.MaxRetryAfter},
+		{"date 30 days ahead", now.Add(30 * 24 * time.Hour).Format(http.TimeFormat), nil, 30 * 24 * time.Hour},
+		{"body huge: saturated", "", []byte(`{"retry_after":1e30}`), envelope.MaxRetryAfter},
 		{"HTTP date", now.Add(90 * time.Second).Format(http.TimeFormat), nil, 90 * time.Second},
 		{"RFC 850 date", now.Add(time.Minute).Format(time.RFC850), nil, time.Minute},
 		{"past date", now.Add(-time.Hour).Format(http.TimeFormat), nil, 0},
@@ -487,7 +497,9 @@ func TestRetryablehttpNeverLogs(t *testing.T) {
 	}
 }
 
-func TestDoRedactsTheSecret(t *testing.T) {
+// TestDoRedactsTheLog: Do hands back what it received (the root's one error path cleans it),
+// but the attempt log records, written here, never show the secret.
+func TestDoRedactsTheLog(t *testing.T) {
 	t.Parallel()
 	const secret = "cs_live_ECHOED42"
 	var buf bytes.Buffer
@@ -496,7 +508,7 @@ func TestDoRedactsTheSecret(t *testing.T) {
 	echo := func(r *http.Request) (*http.Response, error) {
 		auth := r.Header.Get("Authorization")
 		resp := httpmock.NewStringResponse(502, "<pre>Authorization: "+auth+"</pre>")
-		resp.Header.Set("X-Request-Id", "rid-"+auth)
+		resp.Header.Set("X-Request-Id", "rid-"+strings.ReplaceAll(auth, "_", `\u005F`))
 		resp.Header.Set("X-Other", "untouched")
 		return resp, nil
 	}
@@ -507,16 +519,10 @@ func TestDoRedactsTheSecret(t *testing.T) {
 	_, err := tr.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"})
 	require.Error(t, err)
 	require.Len(t, *seen, 2)
-	assert.NotContains(t, err.Error(), secret)
-	assert.Contains(t, err.Error(), "malformed HTTP status code \"[redacted]\"")
-	assert.ErrorIs(t, err, syscall.ECONNRESET, "the chain is kept")
-
-	tr, _ = newTestTransport(t, Config{Secret: secret, Logger: l}, "", echo)
-	resp, err := tr.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"})
-	require.NoError(t, err)
-	assert.Equal(t, "<pre>Authorization: [redacted]</pre>", string(resp.Body))
-	assert.Equal(t, "rid-[redacted]", resp.Header.Get("X-Request-Id"))
-	assert.Equal(t, "untouched", resp.Header.Get("X-Other"))
+	clean := tr.RedactError(err)
+	assert.NotContains(t, clean.Error(), secret)
+	assert.Contains(t, clean.Error(), "malformed HTTP status code \"[redacted]\"")
+	assert.ErrorIs(t, clean, syscall.ECONNRESET, "the chain is kept")
 
 	mu.Lock()
 	out := buf.String()
@@ -526,27 +532,29 @@ func TestDoRedactsTheSecret(t *testing.T) {
 	assert.NotContains(t, out, secret)
 }
 
-// TestDoLeavesSuccessesToTheCaller: Do scans only what fails by its status for the secret; a 2xx
-// is the caller's to clean with Redacted, when it turns it into an error, so the hot path is spared
-// the scan.
-func TestDoLeavesSuccessesToTheCaller(t *testing.T) {
+// TestDoHandsBackWhatItReceived: Do scans nothing for the secret, success or failure; Redacted
+// returns a clean copy, for the one place that turns a response into an error.
+func TestDoHandsBackWhatItReceived(t *testing.T) {
 	t.Parallel()
 	const secret = "cs_live_ECHOED42"
-	echo := func(r *http.Request) (*http.Response, error) {
-		resp := httpmock.NewStringResponse(200, `{"success":false,"error":"key `+r.Header.Get("Authorization")+`"}`)
-		resp.Header.Set("X-Request-Id", "rid-"+r.Header.Get("Authorization"))
-		return resp, nil
-	}
-	tr, _ := newTestTransport(t, Config{Secret: secret}, "", echo)
-	resp, err := tr.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"})
-	require.NoError(t, err)
-	require.False(t, resp.Failed())
-	assert.Contains(t, string(resp.Body), secret, "a 2xx is handed back as received")
+	for _, status := range []int{200, 502} {
+		echo := func(r *http.Request) (*http.Response, error) {
+			resp := httpmock.NewStringResponse(status, `{"success":false,"error":"key `+r.Header.Get("Authorization")+`"}`)
+			resp.Header.Set("X-Request-Id", "rid-"+r.Header.Get("Authorization"))
+			resp.Header.Set("X-Other", "untouched")
+			return resp, nil
+		}
+		tr, _ := newTestTransport(t, Config{Secret: secret}, "", echo)
+		resp, err := tr.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"})
+		require.NoError(t, err)
+		assert.Contains(t, string(resp.Body), secret, "the response is handed back as received")
 
-	clean := resp.Redacted()
-	assert.Equal(t, `{"success":false,"error":"key [redacted]"}`, string(clean.Body))
-	assert.Equal(t, "rid-[redacted]", clean.Header.Get("X-Request-Id"))
-	assert.Contains(t, string(resp.Body), secret, "Redacted returns a copy")
+		clean := resp.Redacted()
+		assert.Equal(t, `{"success":false,"error":"key [redacted]"}`, string(clean.Body))
+		assert.Equal(t, "rid-[redacted]", clean.Header.Get("X-Request-Id"))
+		assert.Equal(t, "untouched", clean.Header.Get("X-Other"))
+		assert.Contains(t, string(resp.Body), secret, "Redacted returns a copy")
+	}
 }
 
 func TestDoTooLargeIsAResponse(t *testing.T) {
@@ -563,7 +571,7 @@ func TestDoTooLargeIsAResponse(t *testing.T) {
 	assert.Empty(t, resp.Body)
 	assert.Equal(t, 429, resp.StatusCode)
 	assert.Equal(t, 7*time.Second, resp.RetryAfter)
-	assert.Equal(t, "[redacted]", resp.Header.Get("X-Request-Id"))
+	assert.Equal(t, "[redacted]", resp.Redacted().Header.Get("X-Request-Id"))
 	assert.Len(t, *seen, 1, "an oversized body is not retried")
 }
 
