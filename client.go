@@ -55,6 +55,8 @@ const (
 type Client struct {
 	// Contacts is the people directory of your business.
 	Contacts *ContactsService
+	// Customers are the people and companies your business bills.
+	Customers *CustomersService
 
 	t *transport.Transport // holds the secret: Format never prints it
 }
@@ -120,6 +122,7 @@ func NewClient(secret string, opts ...Option) (*Client, error) {
 	}
 	c := &Client{t: transport.New(tc)}
 	c.Contacts = &ContactsService{client: c}
+	c.Customers = &CustomersService{client: c}
 	return c, nil
 }
 

@@ -3,7 +3,6 @@ package cashfin
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -154,7 +153,7 @@ func (c *Client) decodeInto(resp *transport.Response, out any) error {
 	if resp.StatusCode == http.StatusNoContent && len(resp.Body) == 0 {
 		return nil // nothing to decode, and nothing that failed
 	}
-	data, info, err := decode[json.RawMessage](resp)
+	data, info, err := decode[json.RawMessage](c, resp)
 	if err != nil {
 		return err
 	}
@@ -168,8 +167,8 @@ func (c *Client) decodeInto(resp *transport.Response, out any) error {
 	}
 	if err != nil {
 		// A caller's UnmarshalJSON may quote what it was given, which a server may have made the
-		// secret: the message goes through the transport's redaction.
-		return unexpectedError(resp.Redacted(), errors.New(c.t.RedactString(err.Error())))
+		// secret: unexpected takes it out of the message.
+		return c.unexpected(resp, "unexpected response body: "+err.Error())
 	}
 	return nil
 }
@@ -187,7 +186,7 @@ func (p *Page[T]) setPage(data json.RawMessage, info *envelope.PageInfo) error {
 	}
 	p.Data, p.Pagination = items, Pagination{}
 	if info != nil {
-		p.Pagination = Pagination(*info)
+		p.Pagination = Pagination{Total: int(info.Total), Page: int(info.Page), Limit: int(info.Limit), Pages: int(info.Pages)}
 	}
 	return nil
 }

@@ -47,14 +47,14 @@ func update[T any, W wire[T]](ctx context.Context, c *Client, path string, body 
 	if err != nil {
 		return nil, err
 	}
-	answer, _, err := decode[json.RawMessage](resp)
+	answer, _, err := decode[json.RawMessage](c, resp)
 	if err != nil {
 		return nil, err // success:false, or not an envelope: not applied, as far as anyone can tell
 	}
 	if wholeRecord(answer) {
 		var w W
 		if err := json.Unmarshal(answer, &w); err != nil {
-			return nil, applied(r, unexpectedError(resp.Redacted(), err))
+			return nil, applied(r, c.unexpected(resp, "unexpected response body: "+err.Error()))
 		}
 		v := w.value()
 		return &v, nil
