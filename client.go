@@ -8,7 +8,15 @@
 //
 // Every call takes a context, retries what is safe to retry (creates carry an Idempotency-Key, so
 // they are safe too), and returns an *APIError matching one of the Err sentinels when the API says
-// no. Package cashfintest is a faithful local fake of the API to test against.
+// no. Every call also takes CallOptions last, which override the client's defaults for that call
+// only, and WithResponseInto reads its request ID and rate-limit window:
+//
+//	var resp cashfin.Response
+//	contact, err := client.Contacts.Get(ctx, id, cashfin.WithTimeout(2*time.Second), cashfin.WithResponseInto(&resp))
+//
+// A client honours the rate-limit window the server reports: it waits for an exhausted window to
+// reset, or refuses to send into it when the reset is too far away. Package cashfintest is a
+// faithful local fake of the API to test against.
 //
 // See https://docs.cashfin.africa for the API itself.
 package cashfin
@@ -39,7 +47,7 @@ const (
 	// DefaultTimeout is the time limit of each attempt.
 	DefaultTimeout = 30 * time.Second
 	// Version is this SDK's version, sent in the User-Agent header.
-	Version = "0.1.0"
+	Version = "0.2.0"
 )
 
 // Environment variables read by NewClient.
@@ -58,7 +66,8 @@ type Client struct {
 	// Customers are the people and companies your business bills.
 	Customers *CustomersService
 
-	t *transport.Transport // holds the secret: Format never prints it
+	t        *transport.Transport // holds the secret: Format never prints it
+	defaults callSettings         // every call's settings, when it has no options
 }
 
 // NewClient returns a client authenticated by secret, the "cs_..." client secret of your
@@ -74,7 +83,7 @@ func NewClient(secret string, opts ...Option) (*Client, error) {
 		if opt == nil {
 			continue
 		}
-		if err := opt(&cfg); err != nil {
+		if err := opt.applyClient(&cfg); err != nil {
 			return nil, err
 		}
 	}
@@ -98,7 +107,7 @@ func NewClient(secret string, opts ...Option) (*Client, error) {
 	}
 
 	// The per-attempt timeout: WithTimeout, else the caller's http.Client.Timeout, else the default.
-	timeout := cfg.timeout
+	timeout := cfg.call.Timeout
 	if timeout == 0 && cfg.httpClient != nil {
 		timeout = cfg.httpClient.Timeout
 	}
@@ -111,9 +120,10 @@ func NewClient(secret string, opts ...Option) (*Client, error) {
 		UserAgent:    userAgent(cfg.userAgent),
 		HTTPClient:   cfg.httpClient,
 		Timeout:      timeout,
-		MaxRetries:   cfg.maxRetries,
-		RetryWaitMin: cfg.waitMin,
-		RetryWaitMax: cfg.waitMax,
+		MaxRetries:   cfg.call.MaxRetries,
+		RetryWaitMin: cfg.call.WaitMin,
+		RetryWaitMax: cfg.call.WaitMax,
+		Header:       cfg.call.Header,
 		Logger:       cfg.logger,
 	}
 	if cfg.rateLimit > 0 {
@@ -121,6 +131,7 @@ func NewClient(secret string, opts ...Option) (*Client, error) {
 		tc.Limiter = rate.NewLimiter(rate.Limit(cfg.rateLimit), 1)
 	}
 	c := &Client{t: transport.New(tc)}
+	c.defaults = callSettings{call: c.t.Defaults()}
 	c.Contacts = &ContactsService{client: c}
 	c.Customers = &CustomersService{client: c}
 	return c, nil

@@ -59,11 +59,15 @@ type ContactListParams struct {
 // Create adds a contact to your business directory.
 //
 // API docs: https://docs.cashfin.africa/business/contacts#create-contact
-func (s *ContactsService) Create(ctx context.Context, params *ContactCreateParams) (*Contact, error) {
+func (s *ContactsService) Create(ctx context.Context, params *ContactCreateParams, opts ...CallOption) (*Contact, error) {
+	cs, err := s.client.settings(opts)
+	if err != nil {
+		return nil, err
+	}
 	if params == nil || strings.TrimSpace(params.Name) == "" {
 		return nil, fmt.Errorf("%w: a contact needs a name", ErrInvalidParams)
 	}
-	key, err := idempotencyKey(params.IdempotencyKey)
+	key, err := cs.postKey(params.IdempotencyKey)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +78,7 @@ func (s *ContactsService) Create(ctx context.Context, params *ContactCreateParam
 		Position:    params.Position,
 		CompanyName: params.CompanyName,
 	})
-	return fetch[Contact, contactJSON](ctx, s.client, &transport.Request{
+	return fetch[Contact, contactJSON](ctx, s.client, cs, &transport.Request{
 		Method:         http.MethodPost,
 		Path:           "/business/contact/create",
 		Body:           body,
@@ -86,11 +90,15 @@ func (s *ContactsService) Create(ctx context.Context, params *ContactCreateParam
 // error matching ErrNotFound.
 //
 // API docs: https://docs.cashfin.africa/business/contacts#get-contact-details
-func (s *ContactsService) Get(ctx context.Context, id string) (*Contact, error) {
+func (s *ContactsService) Get(ctx context.Context, id string, opts ...CallOption) (*Contact, error) {
+	cs, err := s.client.settings(opts)
+	if err != nil {
+		return nil, err
+	}
 	if err := checkID("contact", id); err != nil {
 		return nil, err
 	}
-	return fetch[Contact, contactJSON](ctx, s.client, &transport.Request{
+	return fetch[Contact, contactJSON](ctx, s.client, cs, &transport.Request{
 		Method: http.MethodGet,
 		Path:   "/business/contact/details/" + id,
 	})
@@ -99,8 +107,8 @@ func (s *ContactsService) Get(ctx context.Context, id string) (*Contact, error) 
 // List fetches one page of contacts, in the API's order. Use ListPages or ListAll to walk them all.
 //
 // API docs: https://docs.cashfin.africa/business/contacts#list-contacts
-func (s *ContactsService) List(ctx context.Context, params *ContactListParams) (*Page[Contact], error) {
-	return list[Contact, contactJSON](ctx, s.client, contactListPath, params.options())
+func (s *ContactsService) List(ctx context.Context, params *ContactListParams, opts ...CallOption) (*Page[Contact], error) {
+	return list[Contact, contactJSON](ctx, s.client, contactListPath, params.options(), opts)
 }
 
 // ListPages walks the pages of contacts in order, from params.Page (100 contacts a page unless
@@ -108,15 +116,15 @@ func (s *ContactsService) List(ctx context.Context, params *ContactListParams) (
 // An error is yielded once and ends the walk; breaking out of the loop stops all work.
 //
 //	for page, err := range client.Contacts.ListPages(ctx, nil) { ... }
-func (s *ContactsService) ListPages(ctx context.Context, params *ContactListParams) iter.Seq2[*Page[Contact], error] {
-	return listPages[Contact, contactJSON](ctx, s.client, contactListPath, params.options())
+func (s *ContactsService) ListPages(ctx context.Context, params *ContactListParams, opts ...CallOption) iter.Seq2[*Page[Contact], error] {
+	return listPages[Contact, contactJSON](ctx, s.client, contactListPath, params.options(), opts)
 }
 
 // ListAll walks every contact (matching params.Search, if set) in list order, as ListPages does.
 //
 //	for contact, err := range client.Contacts.ListAll(ctx, nil) { ... }
-func (s *ContactsService) ListAll(ctx context.Context, params *ContactListParams) iter.Seq2[Contact, error] {
-	return iterateItems(s.ListPages(ctx, params))
+func (s *ContactsService) ListAll(ctx context.Context, params *ContactListParams, opts ...CallOption) iter.Seq2[Contact, error] {
+	return iterateItems(s.ListPages(ctx, params, opts...))
 }
 
 const contactListPath = "/business/contact/list"

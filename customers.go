@@ -106,7 +106,11 @@ const (
 // Create adds a customer to your business. The API has no delete, so check the fields first.
 //
 // API docs: https://docs.cashfin.africa/api/crm/customers.html
-func (s *CustomersService) Create(ctx context.Context, params *CustomerCreateParams) (*Customer, error) {
+func (s *CustomersService) Create(ctx context.Context, params *CustomerCreateParams, opts ...CallOption) (*Customer, error) {
+	cs, err := s.client.settings(opts)
+	if err != nil {
+		return nil, err
+	}
 	if params == nil {
 		return nil, fmt.Errorf("%w: nil CustomerCreateParams", ErrInvalidParams)
 	}
@@ -118,11 +122,11 @@ func (s *CustomersService) Create(ctx context.Context, params *CustomerCreatePar
 	if err := checkCustomerType(p.Type, true); err != nil {
 		return nil, err
 	}
-	key, err := idempotencyKey(p.IdempotencyKey)
+	key, err := cs.postKey(p.IdempotencyKey)
 	if err != nil {
 		return nil, err
 	}
-	return create[Customer, customerJSON](ctx, s.client, customerCreatePath, customerFields{
+	return create[Customer, customerJSON](ctx, s.client, cs, customerCreatePath, customerFields{
 		Name: p.Name, Email: p.Email, Phone: p.Phone, Country: p.Country, Currency: p.Currency,
 		Company: p.Company, Address: p.Address, City: p.City, Type: p.Type,
 	}, key)
@@ -130,11 +134,20 @@ func (s *CustomersService) Create(ctx context.Context, params *CustomerCreatePar
 
 // Get fetches one customer by ID. A customer that does not exist is an error matching
 // ErrNotFound.
-func (s *CustomersService) Get(ctx context.Context, id string) (*Customer, error) {
+func (s *CustomersService) Get(ctx context.Context, id string, opts ...CallOption) (*Customer, error) {
+	cs, err := s.client.settings(opts)
+	if err != nil {
+		return nil, err
+	}
+	return s.get(ctx, cs, id)
+}
+
+// get is Get with the call's settings already resolved (Update's read-back shares them).
+func (s *CustomersService) get(ctx context.Context, cs *callSettings, id string) (*Customer, error) {
 	if err := checkID("customer", id); err != nil {
 		return nil, err
 	}
-	return get[Customer, customerJSON](ctx, s.client, customerGetPath+id)
+	return get[Customer, customerJSON](ctx, s.client, cs, customerGetPath+id)
 }
 
 // Update changes the fields of params that are not nil (PATCH), and returns the customer as it
@@ -145,33 +158,37 @@ func (s *CustomersService) Get(ctx context.Context, id string) (*Customer, error
 // customer back with Get (without an Idempotency-Key), and returns that: an error from that Get
 // says the update was applied, and matches the Get's own error (ErrNotFound, ErrServer, ...).
 // A customer that does not exist is an error matching ErrNotFound.
-func (s *CustomersService) Update(ctx context.Context, id string, params *CustomerUpdateParams) (*Customer, error) {
+func (s *CustomersService) Update(ctx context.Context, id string, params *CustomerUpdateParams, opts ...CallOption) (*Customer, error) {
+	cs, err := s.client.settings(opts)
+	if err != nil {
+		return nil, err
+	}
 	if err := checkID("customer", id); err != nil {
 		return nil, err
 	}
 	if err := params.check(); err != nil {
 		return nil, err
 	}
-	return update[Customer, customerJSON](ctx, s.client, customerUpdatePath+id, params,
-		func(ctx context.Context) (*Customer, error) { return s.Get(ctx, id) })
+	return update[Customer, customerJSON](ctx, s.client, cs, customerUpdatePath+id, params,
+		func(ctx context.Context, cs *callSettings) (*Customer, error) { return s.get(ctx, cs, id) })
 }
 
 // List fetches one page of customers, in the API's order. Use ListPages or ListAll to walk them
 // all.
-func (s *CustomersService) List(ctx context.Context, params *CustomerListParams) (*Page[Customer], error) {
-	return list[Customer, customerJSON](ctx, s.client, customerListPath, params.options())
+func (s *CustomersService) List(ctx context.Context, params *CustomerListParams, opts ...CallOption) (*Page[Customer], error) {
+	return list[Customer, customerJSON](ctx, s.client, customerListPath, params.options(), opts)
 }
 
 // ListPages walks the pages of customers in order, from params.Page (100 customers a page unless
 // params.Limit says otherwise), fetching the next page while the loop body works on this one.
 // An error is yielded once and ends the walk; breaking out of the loop stops all work.
-func (s *CustomersService) ListPages(ctx context.Context, params *CustomerListParams) iter.Seq2[*Page[Customer], error] {
-	return listPages[Customer, customerJSON](ctx, s.client, customerListPath, params.options())
+func (s *CustomersService) ListPages(ctx context.Context, params *CustomerListParams, opts ...CallOption) iter.Seq2[*Page[Customer], error] {
+	return listPages[Customer, customerJSON](ctx, s.client, customerListPath, params.options(), opts)
 }
 
 // ListAll walks every customer (matching params.Search, if set) in list order, as ListPages does.
-func (s *CustomersService) ListAll(ctx context.Context, params *CustomerListParams) iter.Seq2[Customer, error] {
-	return iterateItems(s.ListPages(ctx, params))
+func (s *CustomersService) ListAll(ctx context.Context, params *CustomerListParams, opts ...CallOption) iter.Seq2[Customer, error] {
+	return iterateItems(s.ListPages(ctx, params, opts...))
 }
 
 // options are the list's query parameters; nil params are the zero value.

@@ -30,14 +30,20 @@ import (
 // "meta"; zero when there is none). A nil out discards the data; out is left untouched when the
 // answer has no data or a null one.
 //
-// POST and PATCH carry an Idempotency-Key (the same on every retry), so they are retried as
-// Create is; GET, PUT and DELETE are retried as Get is, without one. A failure is an *APIError of
-// the same kinds as every other call.
+// POST and PATCH carry an Idempotency-Key (WithIdempotencyKey's, else a generated one; the same on
+// every retry), so they are retried as Create is; GET, PUT and DELETE are retried as Get is,
+// without one (WithIdempotencyKey on them is ErrInvalidParams). A failure is an *APIError of the
+// same kinds as every other call. The call options apply as to any call; WithResponseInto
+// describes the response.
 //
 //	var page cashfin.Page[Invoice]
 //	err := client.Do(ctx, http.MethodGet, "/business/invoice/list", url.Values{"status": {"unpaid"}}, nil, &page)
-func (c *Client) Do(ctx context.Context, method, path string, query url.Values, body, out any) error {
-	r, err := c.newDoRequest(method, path, query, body)
+func (c *Client) Do(ctx context.Context, method, path string, query url.Values, body, out any, opts ...CallOption) error {
+	s, err := c.settings(opts)
+	if err != nil {
+		return err
+	}
+	r, err := c.newDoRequest(s, method, path, query, body)
 	if err != nil {
 		return err
 	}
@@ -46,20 +52,29 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 			return fmt.Errorf("%w: Do's out must be nil or a non-nil pointer, not %T", ErrInvalidParams, out)
 		}
 	}
-	resp, err := c.send(ctx, r)
-	if err != nil {
-		return err
+	resp, err := c.send(ctx, s, r)
+	if err == nil {
+		err = c.decodeInto(resp, out)
 	}
-	return c.decodeInto(resp, out)
+	record(s.into, resp)
+	return err
 }
 
 // newDoRequest checks Do's arguments and builds its request; nothing is sent on an error.
-func (c *Client) newDoRequest(method, path string, query url.Values, body any) (*transport.Request, error) {
+func (c *Client) newDoRequest(s *callSettings, method, path string, query url.Values, body any) (*transport.Request, error) {
 	r := &transport.Request{Method: method, Path: path}
 	switch method {
 	case http.MethodPost, http.MethodPatch:
-		r.IdempotencyKey = newIdempotencyKey()
+		key, err := s.postKey("")
+		if err != nil {
+			return nil, err
+		}
+		r.IdempotencyKey = key
 	case http.MethodGet, http.MethodPut, http.MethodDelete:
+		if s.idempotencyKey != "" {
+			return nil, fmt.Errorf("%w: WithIdempotencyKey is for POST and PATCH; a %s carries no Idempotency-Key",
+				ErrInvalidParams, method)
+		}
 	default:
 		return nil, fmt.Errorf("%w: Do's method must be GET, POST, PUT, PATCH or DELETE", ErrInvalidParams)
 	}

@@ -29,7 +29,9 @@ var (
 	ErrNotFound = errors.New("cashfin: not found")
 	// ErrConflict is a 409, such as an Idempotency-Key reused with a different body.
 	ErrConflict = errors.New("cashfin: conflict")
-	// ErrRateLimited is a 429; APIError.RetryAfter says how long the API asks to wait.
+	// ErrRateLimited is a 429, or the SDK's refusal to send into a rate-limit window the server
+	// reported exhausted until after the call's longest retry wait; APIError.RetryAfter says how
+	// long to wait.
 	ErrRateLimited = errors.New("cashfin: rate limited")
 	// ErrServer is any 5xx, including a gateway's HTML error page.
 	ErrServer = errors.New("cashfin: server error")
@@ -51,6 +53,7 @@ type APIError struct {
 	Fields     map[string]string // the body's "errors": per-field validation messages, if any
 	RequestID  string            // the X-Request-Id response header, if any
 	RetryAfter time.Duration     // from Retry-After (seconds or HTTP date), else the body's "retry_after"; at most a year
+	RateLimit  RateLimit         // the X-RateLimit-* response headers; zero when absent
 	Method     string            // the request's method
 	Path       string            // the request's URL path (base-URL prefix included): no host, no query
 	Body       []byte            // the raw response body, at most 4 KiB
@@ -138,6 +141,7 @@ func newAPIError(resp *transport.Response, f *envelope.Failure, kind error) *API
 		StatusCode: resp.StatusCode,
 		RequestID:  resp.Header.Get("X-Request-Id"),
 		RetryAfter: resp.RetryAfter,
+		RateLimit:  readRateLimit(resp.Header),
 		Method:     resp.Method,
 		Path:       resp.Path,
 		Body:       bytes.Clone(resp.Body[:min(len(resp.Body), maxErrorBody)]),
@@ -177,7 +181,12 @@ type failure struct {
 // out of a transport error and every error in its chain. Every path to an error goes through
 // it, and a success never does, so the hot path scans nothing.
 func (c *Client) fail(fl failure) error {
-	if fl.resp == nil {
+	var refused *transport.WindowError
+	switch {
+	case fl.resp == nil && errors.As(fl.err, &refused):
+		// The SDK's own refusal to send into an exhausted window: nothing came from a server.
+		return windowError(fl.method, c.t.RedactString(fl.path), refused)
+	case fl.resp == nil:
 		return c.t.RedactError(fmt.Errorf("cashfin: %s %s: %w", fl.method, fl.path, fl.err))
 	}
 	resp := fl.resp.Redacted() // the body before it is cut to 4 KiB: no half secret is left

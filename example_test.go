@@ -177,3 +177,24 @@ func ExampleAPIError_retries() {
 	// <nil> 1
 	// true 1
 }
+
+func ExampleWithResponseInto() {
+	srv := cashfintest.NewServer(cashfintest.WithRateLimit(100)) // reports X-RateLimit-* headers
+	defer srv.Close()
+	client := srv.Client()
+
+	// resp receives the metadata of the response that ended the call: for your logs and support
+	// tickets (the request ID) and for capacity planning (the rate-limit window).
+	var resp cashfin.Response
+	_, err := client.Contacts.Create(context.Background(), &cashfin.ContactCreateParams{Name: "Jane Wanjiku"},
+		cashfin.WithResponseInto(&resp))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("status:", resp.StatusCode, "attempts:", resp.Attempts, "request ID set:", resp.RequestID != "")
+	fmt.Println("window:", resp.RateLimit.Remaining, "of", resp.RateLimit.Limit, "left, reset time set:",
+		!resp.RateLimit.Reset.IsZero())
+	// Output:
+	// status: 201 attempts: 1 request ID set: true
+	// window: 99 of 100 left, reset time set: true
+}

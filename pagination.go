@@ -40,7 +40,7 @@ type pageFetcher[T any] func(ctx context.Context, n int) pageResult[T]
 type pageResult[T any] struct {
 	page    *Page[T]
 	hasInfo bool                // the response had a page block
-	resp    *transport.Response // the response the page came in, to describe it in an error
+	resp    *transport.Response // the response the page (or the failure) came in; nil when none was received
 	err     error
 }
 
@@ -50,8 +50,10 @@ type pageResult[T any] struct {
 // the last page (see hasMore). An answer that is not the page asked for (its block names another
 // page, or it repeats the previous page's records) is an error made by unexpected. An error is
 // yielded once and ends the walk. Breaking out of the loop, or cancelling ctx, cancels the fetch
-// in flight and waits for it: no goroutine outlives the loop.
-func iteratePages[T any](ctx context.Context, first, limit int, fetch pageFetcher[T],
+// in flight and waits for it: no goroutine outlives the loop. When into is not nil, *into is set
+// to each page's (or failure's) response in the loop's goroutine, just before it is yielded, never
+// by the read-ahead: the loop body may read it.
+func iteratePages[T any](ctx context.Context, first, limit int, into *Response, fetch pageFetcher[T],
 	unexpected func(resp *transport.Response, why string) error) iter.Seq2[*Page[T], error] {
 	return func(yield func(*Page[T], error) bool) {
 		ctx, cancel := context.WithCancel(ctx)
@@ -78,6 +80,7 @@ func iteratePages[T any](ctx context.Context, first, limit int, fetch pageFetche
 					r.err = unexpected(r.resp, why)
 				}
 			}
+			record(into, r.resp)
 			if r.err != nil {
 				yield(nil, r.err)
 				return
@@ -290,30 +293,38 @@ func (o listOptions) query(n int) string {
 	return string(b)
 }
 
-// listPage fetches page n of the list at path.
-func listPage[T any, W wire[T]](ctx context.Context, c *Client, path string, o listOptions, n int) pageResult[T] {
-	return fetchPage[T, W](ctx, c, &transport.Request{Method: http.MethodGet, Path: path, Query: o.query(n)})
+// listPage fetches page n of the list at path with the call's settings s.
+func listPage[T any, W wire[T]](ctx context.Context, c *Client, s *callSettings, path string, o listOptions, n int) pageResult[T] {
+	return fetchPage[T, W](ctx, c, s, &transport.Request{Method: http.MethodGet, Path: path, Query: o.query(n)})
 }
 
 // list fetches the one page of the list at path that o selects (the API's default limit when
 // o.Limit is 0).
-func list[T any, W wire[T]](ctx context.Context, c *Client, path string, o listOptions) (*Page[T], error) {
-	o, err := o.resolve(0)
+func list[T any, W wire[T]](ctx context.Context, c *Client, path string, o listOptions, opts []CallOption) (*Page[T], error) {
+	s, err := c.settings(opts)
 	if err != nil {
 		return nil, err
 	}
-	r := listPage[T, W](ctx, c, path, o, o.Page)
+	if o, err = o.resolve(0); err != nil {
+		return nil, err
+	}
+	r := listPage[T, W](ctx, c, s, path, o, o.Page)
+	record(s.into, r.resp)
 	return r.page, r.err
 }
 
 // listPages walks the pages of the list at path from o.Page, maxLimit records a page unless
-// o.Limit says otherwise, reading one page ahead (see iteratePages).
-func listPages[T any, W wire[T]](ctx context.Context, c *Client, path string, o listOptions) iter.Seq2[*Page[T], error] {
-	o, err := o.resolve(maxLimit)
+// o.Limit says otherwise, reading one page ahead (see iteratePages), with the call's options opts
+// applying to every page.
+func listPages[T any, W wire[T]](ctx context.Context, c *Client, path string, o listOptions, opts []CallOption) iter.Seq2[*Page[T], error] {
+	s, err := c.settings(opts)
+	if err == nil {
+		o, err = o.resolve(maxLimit)
+	}
 	if err != nil {
 		return func(yield func(*Page[T], error) bool) { yield(nil, err) }
 	}
-	return iteratePages(ctx, o.Page, o.Limit, func(ctx context.Context, n int) pageResult[T] {
-		return listPage[T, W](ctx, c, path, o, n)
+	return iteratePages(ctx, o.Page, o.Limit, s.into, func(ctx context.Context, n int) pageResult[T] {
+		return listPage[T, W](ctx, c, s, path, o, n)
 	}, c.unexpected)
 }

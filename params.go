@@ -40,27 +40,6 @@ func isObjectID(id string) bool {
 	return true
 }
 
-// idempotencyKey returns key when it is a valid Idempotency-Key (1 to 255 printable ASCII
-// characters), a new random key when key is "", and an ErrInvalidParams error otherwise.
-func idempotencyKey(key string) (string, error) {
-	if key == "" {
-		return newIdempotencyKey(), nil
-	}
-	if err := checkIdempotencyKey(key); err != nil {
-		return "", err
-	}
-	return key, nil
-}
-
-// checkIdempotencyKey returns an ErrInvalidParams error unless key is 1 to 255 printable ASCII
-// characters.
-func checkIdempotencyKey(key string) error {
-	if key == "" || len(key) > 255 || !printable(key) {
-		return fmt.Errorf("%w: an idempotency key is 1 to 255 printable ASCII characters", ErrInvalidParams)
-	}
-	return nil
-}
-
 // blank reports whether s is empty or white space only.
 func blank(s string) bool { return strings.TrimSpace(s) == "" }
 

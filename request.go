@@ -19,17 +19,19 @@ type wire[T any] interface {
 	value() T
 }
 
-// send runs r and returns the response of a 2xx, or the error a caller should see.
-func (c *Client) send(ctx context.Context, r *transport.Request) (*transport.Response, error) {
+// send runs r with the call's settings s and returns the response of a 2xx, or the error a caller
+// should see. The response is returned with the error too, whenever one was received.
+func (c *Client) send(ctx context.Context, s *callSettings, r *transport.Request) (*transport.Response, error) {
+	r.Call = s.call
 	resp, err := c.t.Do(ctx, r)
 	switch {
 	case err != nil:
 		return nil, c.fail(failure{method: r.Method, path: c.t.Path(r.Path), err: err})
 	case resp.TooLarge:
-		return nil, c.fail(failure{resp: resp, kind: ErrUnexpectedResponse,
+		return resp, c.fail(failure{resp: resp, kind: ErrUnexpectedResponse,
 			msg: fmt.Sprintf("response body exceeds %d MiB", transport.MaxBodySize>>20)})
 	case resp.StatusCode < 200 || resp.StatusCode >= 300:
-		return nil, c.fail(failure{resp: resp, env: envelope.DecodeError(resp.Body)})
+		return resp, c.fail(failure{resp: resp, env: envelope.DecodeError(resp.Body)})
 	}
 	return resp, nil
 }
@@ -52,14 +54,25 @@ func (c *Client) unexpected(resp *transport.Response, why string) error {
 	return c.fail(failure{resp: resp, kind: ErrUnexpectedResponse, msg: why})
 }
 
-// fetch runs r and decodes the envelope's data, a single resource. A success with no data, null
-// data or an empty object is ErrUnexpectedResponse: never a zero resource.
-func fetch[T any, W wire[T]](ctx context.Context, c *Client, r *transport.Request) (*T, error) {
-	resp, err := c.send(ctx, r)
-	if err != nil {
-		return nil, err
+// exchange is the one generic call every resource stands on: it runs r with the call's settings
+// s and decodes the envelope of its 2xx into a W (and its page block, if any). The response is
+// returned whenever one was received, success or failure, for WithResponseInto (see record).
+func exchange[W any](ctx context.Context, c *Client, s *callSettings, r *transport.Request) (W, *envelope.PageInfo, *transport.Response, error) {
+	resp, err := c.send(ctx, s, r)
+	var w W
+	var info *envelope.PageInfo
+	if err == nil {
+		w, info, err = decode[W](c, resp)
 	}
-	w, _, err := decode[W](c, resp)
+	return w, info, resp, err
+}
+
+// fetch runs r with the call's settings s and decodes the envelope's data, a single resource. A
+// success with no data, null data or an empty object is ErrUnexpectedResponse: never a zero
+// resource. The response goes to s's WithResponseInto, if any.
+func fetch[T any, W wire[T]](ctx context.Context, c *Client, s *callSettings, r *transport.Request) (*T, error) {
+	w, _, resp, err := exchange[W](ctx, c, s, r)
+	record(s.into, resp)
 	if err != nil {
 		return nil, err
 	}
@@ -70,15 +83,13 @@ func fetch[T any, W wire[T]](ctx context.Context, c *Client, r *transport.Reques
 	return &v, nil
 }
 
-// fetchPage runs r and decodes the envelope's data, a list of resources, with its page block.
-func fetchPage[T any, W wire[T]](ctx context.Context, c *Client, r *transport.Request) pageResult[T] {
-	resp, err := c.send(ctx, r)
+// fetchPage runs r with the call's settings s and decodes the envelope's data, a list of
+// resources, with its page block. The result holds the response whenever one was received: its
+// caller records it for WithResponseInto (in the loop's goroutine, for a walk).
+func fetchPage[T any, W wire[T]](ctx context.Context, c *Client, s *callSettings, r *transport.Request) pageResult[T] {
+	ws, info, resp, err := exchange[[]W](ctx, c, s, r)
 	if err != nil {
-		return pageResult[T]{err: err}
-	}
-	ws, info, err := decode[[]W](c, resp)
-	if err != nil {
-		return pageResult[T]{err: err}
+		return pageResult[T]{err: err, resp: resp}
 	}
 	p := &Page[T]{Data: make([]T, len(ws))}
 	for i := range ws {

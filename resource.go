@@ -13,41 +13,46 @@ import (
 // (/business/{module}/create, details/:id, update/:id; list is in pagination.go), so that a
 // resource says which path and which types, and never builds an HTTP request itself.
 
+// Each takes the call's settings s, resolved once by the resource's method (Client.settings).
+
 // create posts body, JSON-encoded, to path with the Idempotency-Key key (the same on every
-// retry), and decodes the record answered.
-func create[T any, W wire[T]](ctx context.Context, c *Client, path string, body any, key string) (*T, error) {
+// retry; see callSettings.postKey), and decodes the record answered.
+func create[T any, W wire[T]](ctx context.Context, c *Client, s *callSettings, path string, body any, key string) (*T, error) {
 	data, err := encodeParams(body)
 	if err != nil {
 		return nil, err
 	}
-	return fetch[T, W](ctx, c, &transport.Request{Method: http.MethodPost, Path: path, Body: data, IdempotencyKey: key})
+	return fetch[T, W](ctx, c, s, &transport.Request{Method: http.MethodPost, Path: path, Body: data, IdempotencyKey: key})
 }
 
 // get fetches the record at path.
-func get[T any, W wire[T]](ctx context.Context, c *Client, path string) (*T, error) {
-	return fetch[T, W](ctx, c, &transport.Request{Method: http.MethodGet, Path: path})
+func get[T any, W wire[T]](ctx context.Context, c *Client, s *callSettings, path string) (*T, error) {
+	return fetch[T, W](ctx, c, s, &transport.Request{Method: http.MethodGet, Path: path})
 }
 
-// update sends body, JSON-encoded, to path as a PATCH with a new Idempotency-Key (the same on
-// every retry), and returns the record as it stands afterwards: the answer's data when it is a
-// whole record (an object with a "name"), else what readBack reads. The API's documented update
-// answer is only {"_id": ..., "modified": n}, so readBack is the usual path; a whole record is
-// taken when a server sends one.
+// update sends body, JSON-encoded, to path as a PATCH with an Idempotency-Key (WithIdempotencyKey's,
+// else a new one; the same on every retry), and returns the record as it stands afterwards: the
+// answer's data when it is a whole record (an object with a "name"), else what readBack reads with
+// the same settings. The API's documented update answer is only {"_id": ..., "modified": n}, so
+// readBack is the usual path; a whole record is taken when a server sends one. WithResponseInto
+// describes the call's final response: readBack's when there is one.
 //
 // Once the PATCH has succeeded, every error says that the update was applied, and wraps the
 // error of what failed after it (readBack's, or the answer's decoding), so that it still matches
 // its kind.
-func update[T any, W wire[T]](ctx context.Context, c *Client, path string, body any, readBack func(context.Context) (*T, error)) (*T, error) {
+func update[T any, W wire[T]](ctx context.Context, c *Client, s *callSettings, path string, body any,
+	readBack func(context.Context, *callSettings) (*T, error)) (*T, error) {
+	key, err := s.postKey("")
+	if err != nil {
+		return nil, err
+	}
 	data, err := encodeParams(body)
 	if err != nil {
 		return nil, err
 	}
-	r := &transport.Request{Method: http.MethodPatch, Path: path, Body: data, IdempotencyKey: newIdempotencyKey()}
-	resp, err := c.send(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	answer, _, err := decode[json.RawMessage](c, resp)
+	r := &transport.Request{Method: http.MethodPatch, Path: path, Body: data, IdempotencyKey: key}
+	answer, _, resp, err := exchange[json.RawMessage](ctx, c, s, r)
+	record(s.into, resp)
 	if err != nil {
 		return nil, err // success:false, or not an envelope: not applied, as far as anyone can tell
 	}
@@ -59,7 +64,7 @@ func update[T any, W wire[T]](ctx context.Context, c *Client, path string, body 
 		v := w.value()
 		return &v, nil
 	}
-	v, err := readBack(ctx)
+	v, err := readBack(ctx, s) // carries no Idempotency-Key: a GET never does
 	if err != nil {
 		return nil, applied(r, err)
 	}

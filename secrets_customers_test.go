@@ -78,8 +78,10 @@ func TestSecretSweepCustomersAndDo(t *testing.T) {
 				assertNoForm(t, secret, "Do into a page", err)
 
 				for name, call := range map[string]func() error{
-					"path":  func() error { return client.Do(ctx, http.MethodGet, "/business/x/"+enc, nil, nil, nil) },
-					"query": func() error { return client.Do(ctx, http.MethodGet, "/business/x/list", url.Values{"k": {enc}}, nil, nil) },
+					"path": func() error { return client.Do(ctx, http.MethodGet, "/business/x/"+enc, nil, nil, nil) },
+					"query": func() error {
+						return client.Do(ctx, http.MethodGet, "/business/x/list", url.Values{"k": {enc}}, nil, nil)
+					},
 				} {
 					err := call()
 					require.ErrorIs(t, err, cashfin.ErrInvalidParams, "Do's %s with the secret was sent", name)

@@ -153,48 +153,42 @@ func TestRateLimit(t *testing.T) {
 	})
 }
 
-// TestRateLimitThroughTheSDK checks that the SDK sees a 429 as the API sends it: a Retry-After of
-// a second is longer than the test client's 10ms wait bound, so it is reported at once, while a
-// client allowed to wait two seconds waits it out. Requests are repeated until one meets the
-// limit, since on a loaded machine a second may pass between two of them.
+// TestRateLimitThroughTheSDK checks that the SDK reads the fake's window as the API sends it: after
+// the one request a second that WithRateLimit(1) admits, the fake reports 0 remaining until the
+// next clock second, so the SDK refuses a call whose longest retry wait is shorter than that,
+// without sending it, and a call allowed to wait 3 s waits for the reset and succeeds without
+// meeting a 429. (A call that finds the second already over is simply sent: the pair of calls is
+// repeated until the refusal is seen, as a loaded machine may take a second between two calls.)
 func TestRateLimitThroughTheSDK(t *testing.T) {
 	srv := cashfintest.NewServer(cashfintest.WithRateLimit(1))
 	defer srv.Close()
 	ctx := context.Background()
 	rec := &statusRecorder{base: rawClient(t).Transport}
 	client := srv.Client(cashfin.WithHTTPClient(&http.Client{Transport: rec}))
+	impatient := cashfin.WithRetryWait(time.Nanosecond, time.Nanosecond)
 
-	var err error
-	for range 10 {
-		if _, err = client.Contacts.List(ctx, nil); err != nil {
-			break
-		}
-	}
 	var apiErr *cashfin.APIError
-	require.ErrorAs(t, err, &apiErr, "one of ten requests in quick succession is refused")
-	assert.ErrorIs(t, err, cashfin.ErrRateLimited)
-	assert.Equal(t, http.StatusTooManyRequests, apiErr.StatusCode)
-	assert.Equal(t, time.Second, apiErr.RetryAfter)
-	assert.Equal(t, "Rate limit exceeded. Try again later.", apiErr.Message)
-	statuses := rec.take()
-	assert.Equal(t, http.StatusTooManyRequests, statuses[len(statuses)-1])
-	assert.Equal(t, 1, countOf(statuses, http.StatusTooManyRequests), "reported at once, not retried: %v", statuses)
-
-	patient := srv.Client(cashfin.WithHTTPClient(&http.Client{Transport: rec}),
-		cashfin.WithRetryWait(time.Millisecond, 2*time.Second))
-	for range 5 {
-		begin := time.Now()
-		_, err := patient.Contacts.List(ctx, nil)
-		require.NoError(t, err, "a client allowed to wait a second waits out the 429 and succeeds")
-		statuses := rec.take()
-		if statuses[0] != http.StatusTooManyRequests {
-			continue // a second passed since the last request: try again, right away
+	for try := 0; try < 5 && apiErr == nil; try++ {
+		_, err := client.Contacts.List(ctx, nil, cashfin.WithRetryWait(time.Millisecond, 3*time.Second))
+		require.NoError(t, err, "a request is admitted, after waiting for the window if need be")
+		rec.take()
+		_, err = client.Contacts.List(ctx, nil, impatient)
+		if err == nil {
+			continue // the second ended between the two calls
 		}
-		assert.Equal(t, http.StatusOK, statuses[len(statuses)-1], "%v", statuses)
-		assert.GreaterOrEqual(t, time.Since(begin), time.Second, "the client waited the Retry-After")
-		return
+		require.ErrorAs(t, err, &apiErr)
+		assert.ErrorIs(t, err, cashfin.ErrRateLimited)
+		assert.Equal(t, http.StatusTooManyRequests, apiErr.StatusCode)
+		assert.Greater(t, apiErr.RetryAfter, time.Duration(0))
+		assert.LessOrEqual(t, apiErr.RetryAfter, time.Second)
+		assert.Contains(t, apiErr.Message, "known to be exhausted")
+		assert.Empty(t, rec.take(), "the refused call sent nothing")
 	}
-	t.Fatal("none of five calls in quick succession met the limit")
+	require.NotNil(t, apiErr, "no call met the exhausted window in five tries")
+
+	_, err := client.Contacts.List(ctx, nil, cashfin.WithRetryWait(time.Millisecond, 3*time.Second))
+	require.NoError(t, err, "a call allowed to wait for the reset waits and succeeds")
+	assert.Equal(t, []int{http.StatusOK}, rec.take(), "no 429: the call waited for the window to reset")
 }
 
 // statusRecorder is an http.RoundTripper that records the status of every response.
@@ -222,16 +216,6 @@ func (r *statusRecorder) take() []int {
 	s := r.statuses
 	r.statuses = nil
 	return s
-}
-
-func countOf(xs []int, x int) int {
-	n := 0
-	for _, v := range xs {
-		if v == x {
-			n++
-		}
-	}
-	return n
 }
 
 func TestLatency(t *testing.T) {

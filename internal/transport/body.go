@@ -30,20 +30,23 @@ func (e *tooLargeError) Error() string {
 // Client.Timeout over a RoundTripper it does not know (this one) with a timer, a goroutine and a
 // body wrapper per request, where a context deadline costs one context.
 type bufferingTransport struct {
-	base    http.RoundTripper
-	limit   int64
-	timeout time.Duration // per attempt, body included; 0 for none
+	base  http.RoundTripper
+	limit int64
 }
 
 func (b *bufferingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if b.timeout > 0 {
-		parent := req.Context()
-		ctx, cancel := context.WithTimeout(parent, b.timeout)
+	parent := req.Context()
+	var timeout time.Duration // the call's per-attempt timeout
+	if st, ok := parent.Value(attemptKey{}).(*attempt); ok {
+		timeout = st.call.Timeout
+	}
+	if timeout > 0 {
+		ctx, cancel := context.WithTimeout(parent, timeout)
 		defer cancel() // the body is read whole before this returns
 		req = req.WithContext(ctx)
 		resp, err := b.roundTrip(req)
 		if err != nil && ctx.Err() == context.DeadlineExceeded && parent.Err() == nil {
-			err = &attemptTimeoutError{limit: b.timeout, err: err}
+			err = &attemptTimeoutError{limit: timeout, err: err}
 		}
 		return resp, err
 	}

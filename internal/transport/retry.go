@@ -17,19 +17,19 @@ import (
 
 // policy decides, after each attempt, whether to try again and how long to wait first.
 type policy struct {
-	maxRetries       int
-	waitMin, waitMax time.Duration
-	logger           *slog.Logger
-	redact           redactor // for what the server put in an error or a header
+	logger *slog.Logger
+	redact redactor // for what the server put in an error or a header
+	window *window  // the server's rate-limit window, updated from every response
 }
 
 // check is retryablehttp's CheckRetry. Unlike retryablehttp's split between CheckRetry and
 // Backoff, it both decides and waits: only here are the context (for its deadline), the response
 // (for Retry-After) and the call's attempt count all visible. It:
+//   - records the rate-limit window the response reports, if any;
 //   - retries connection errors (not TLS certificate errors, unknown hosts or oversized bodies) and
-//     408, 429, 500, 502, 503 and 504, at most maxRetries times;
+//     408, 429, 500, 502, 503 and 504, at most the call's MaxRetries times;
 //   - waits an exponential backoff with jitter, or the server's Retry-After when that is within
-//     waitMax, and gives up at once (handing back the response) when Retry-After is longer;
+//     the call's WaitMax, and gives up at once (handing back the response) when it is longer;
 //   - gives up at once, recording why in st.abandoned, when a retry is due but the context has
 //     ended or its deadline would pass before the next attempt starts;
 //   - logs one Debug record per attempt.
@@ -38,7 +38,10 @@ func (p *policy) check(ctx context.Context, resp *http.Response, err error) (boo
 	if st == nil { // not a call made by Transport.Do
 		return false, nil
 	}
-	retry, wait := p.decide(st.n, resp, err)
+	if resp != nil {
+		p.window.observe(resp.Header)
+	}
+	retry, wait := decide(st.call, st.n, resp, err)
 	if retry {
 		dl, ok := ctx.Deadline()
 		switch {
@@ -62,14 +65,14 @@ func (p *policy) check(ctx context.Context, resp *http.Response, err error) (boo
 	}
 }
 
-// decide says whether attempt n (1-based) should be retried, and after how long, whatever the
-// context (check looks at that).
-func (p *policy) decide(n int, resp *http.Response, err error) (bool, time.Duration) {
-	if n > p.maxRetries {
+// decide says whether attempt n (1-based) of a call with settings c should be retried, and after
+// how long, whatever the context (check looks at that).
+func decide(c *Call, n int, resp *http.Response, err error) (bool, time.Duration) {
+	if n > c.MaxRetries {
 		return false, 0
 	}
 	if err != nil {
-		return retryableError(err), p.backoff(n)
+		return retryableError(err), backoff(c, n)
 	}
 	switch resp.StatusCode {
 	case http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
@@ -78,28 +81,28 @@ func (p *policy) decide(n int, resp *http.Response, err error) (bool, time.Durat
 		return false, 0
 	}
 	if ra := retryAfter(resp.Header, bodyBytes(resp), time.Now()); ra > 0 {
-		if ra > p.waitMax {
+		if ra > c.WaitMax {
 			return false, ra // the caller gets the response, with RetryAfter set, at once
 		}
 		return true, ra
 	}
-	return true, p.backoff(n)
+	return true, backoff(c, n)
 }
 
-// backoff is the wait after attempt n: "equal jitter" over the n-th doubling of waitMin, a random
-// point in [d/2, d] for d = waitMin<<n capped at waitMax, and never under waitMin. The first retry
-// is jittered too (between waitMin and twice it), so that clients failing together do not retry
+// backoff is the wait after attempt n: "equal jitter" over the n-th doubling of WaitMin, a random
+// point in [d/2, d] for d = WaitMin<<n capped at WaitMax, and never under WaitMin. The first retry
+// is jittered too (between WaitMin and twice it), so that clients failing together do not retry
 // together.
-func (p *policy) backoff(n int) time.Duration {
-	d := p.waitMax
+func backoff(c *Call, n int) time.Duration {
+	d := c.WaitMax
 	if n < 32 {
-		if exp := p.waitMin << n; exp > 0 && exp < p.waitMax {
+		if exp := c.WaitMin << n; exp > 0 && exp < c.WaitMax {
 			d = exp
 		}
 	}
-	lo := max(d/2, p.waitMin)
+	lo := max(d/2, c.WaitMin)
 	if d <= lo {
-		return lo // waitMin == waitMax: no room to jitter
+		return lo // WaitMin == WaitMax: no room to jitter
 	}
 	return lo + rand.N(d-lo+1)
 }
@@ -190,4 +193,23 @@ func (p *policy) log(ctx context.Context, st *attempt, resp *http.Response, err 
 		attrs = append(attrs, slog.String("retry", "abandoned: "+abandonReason(st.abandoned)))
 	}
 	p.logger.LogAttrs(ctx, slog.LevelDebug, "cashfin: http attempt", attrs...)
+}
+
+// logWindow writes one Debug record when an attempt meets a rate-limit window the server reported
+// exhausted: it waits left for the reset, or (wait false) the call is refused without sending.
+func (p *policy) logWindow(ctx context.Context, left time.Duration, wait bool) {
+	if p.logger == nil || !p.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	st, _ := ctx.Value(attemptKey{}).(*attempt)
+	if st == nil {
+		return
+	}
+	action := "wait"
+	if !wait {
+		action = "refuse: longer than the call's max retry wait"
+	}
+	p.logger.LogAttrs(ctx, slog.LevelDebug, "cashfin: rate limit window exhausted",
+		slog.String("method", st.method), slog.String("path", st.path),
+		slog.Duration("reset_in", left), slog.String("action", action))
 }

@@ -10,13 +10,17 @@
 package transport
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -36,12 +40,24 @@ type Config struct {
 	Secret       string        // sent raw in Authorization
 	UserAgent    string        // the full User-Agent header
 	HTTPClient   *http.Client  // the caller's client, never modified (its Timeout is not used); nil for the SDK's own
-	Timeout      time.Duration // per attempt, body included; 0 for none
-	MaxRetries   int           // retries after the first attempt
-	RetryWaitMin time.Duration
+	Timeout      time.Duration // the default per attempt, body included; 0 for none
+	MaxRetries   int           // the default number of retries after the first attempt
+	RetryWaitMin time.Duration // the default backoff bounds
 	RetryWaitMax time.Duration
+	Header       http.Header  // the default extra request headers (canonical keys); nil for none
 	Logger       *slog.Logger // one Debug record per attempt; nil for none
 	Limiter      Limiter      // waited on before every attempt; nil for none
+}
+
+// Call holds the settings of one call that a caller may change per call. A Transport has its
+// defaults (from Config); a Request may carry its own, resolved by the caller once per call. A Call
+// is read concurrently and never modified once in use.
+type Call struct {
+	MaxRetries int           // retries after the first attempt
+	WaitMin    time.Duration // backoff bounds; WaitMax is also the longest Retry-After or window wait
+	WaitMax    time.Duration
+	Timeout    time.Duration // per attempt, body included; 0 for none
+	Header     http.Header   // extra request headers (canonical keys), set after the SDK's own; nil for none
 }
 
 // Request is one API call.
@@ -51,6 +67,7 @@ type Request struct {
 	Query          string // encoded query, without "?"
 	Body           []byte // JSON body, nil for none
 	IdempotencyKey string // sent on every attempt when non-empty
+	Call           *Call  // this call's settings; nil for the Transport's defaults
 }
 
 // Response is the final answer to a Request, after any retries.
@@ -81,6 +98,15 @@ func (r *Response) Redacted() *Response {
 	return &c
 }
 
+// CleanHeader returns r's header without the secret, where a server may have echoed it (r's own
+// header when it holds none).
+func (r *Response) CleanHeader() http.Header {
+	if r.redact == nil {
+		return r.Header
+	}
+	return r.redact.header(r.Header)
+}
+
 // RedactString returns s without the secret, in any encoding.
 func (t *Transport) RedactString(s string) string { return t.redact.string(s) }
 
@@ -91,13 +117,16 @@ func (t *Transport) RedactError(err error) error { return t.redact.err(err) }
 // Transport runs requests. It is safe for concurrent use.
 type Transport struct {
 	base    string
-	path    string // the base URL's path prefix, for Response.Path
+	baseURL url.URL // base, parsed
+	path    string  // the base URL's path prefix, for Response.Path
 	auth    []string
 	ua      []string
 	rc      *retryablehttp.Client
+	call    Call // the defaults, for a Request without its own
 	policy  policy
 	limiter Limiter
 	redact  redactor
+	window  window
 }
 
 var (
@@ -115,15 +144,17 @@ func New(cfg Config) *Transport {
 	} else {
 		hc.Transport = newHTTPTransport()
 	}
-	hc.Timeout = 0 // cfg.Timeout is enforced per attempt by bufferingTransport, at a fraction of the cost
+	hc.Timeout = 0 // the call's Timeout is enforced per attempt by bufferingTransport, at a fraction of the cost
 	base := hc.Transport
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	hc.Transport = &bufferingTransport{base: base, limit: MaxBodySize, timeout: cfg.Timeout}
+	hc.Transport = &bufferingTransport{base: base, limit: MaxBodySize}
 	var basePath string
+	var baseURL url.URL
 	if u, err := url.Parse(cfg.BaseURL); err == nil { // validated by the caller
 		basePath = u.EscapedPath()
+		baseURL = url.URL{Scheme: u.Scheme, Host: removeEmptyPort(u.Host)}
 	}
 	// An API client must not follow redirects: a 3xx is reported, not chased to another host.
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -131,23 +162,27 @@ func New(cfg Config) *Transport {
 	rd := newRedactor(cfg.Secret)
 	t := &Transport{
 		base:    cfg.BaseURL,
+		baseURL: baseURL,
 		path:    basePath,
 		auth:    []string{cfg.Secret},
 		ua:      []string{cfg.UserAgent},
 		limiter: cfg.Limiter,
 		redact:  rd,
-		policy: policy{
-			maxRetries: cfg.MaxRetries,
-			waitMin:    cfg.RetryWaitMin,
-			waitMax:    cfg.RetryWaitMax,
-			logger:     cfg.Logger,
-			redact:     rd,
+		call: Call{
+			MaxRetries: cfg.MaxRetries,
+			WaitMin:    cfg.RetryWaitMin,
+			WaitMax:    cfg.RetryWaitMax,
+			Timeout:    cfg.Timeout,
+			Header:     cfg.Header,
 		},
+		policy: policy{logger: cfg.Logger, redact: rd},
 	}
+	t.policy.window = &t.window
 	t.rc = &retryablehttp.Client{
 		HTTPClient: hc,
 		Logger:     nil, // never log through retryablehttp: it prints URLs to stderr
-		RetryMax:   cfg.MaxRetries,
+		// Each call has its own retry count, which policy.check enforces.
+		RetryMax: math.MaxInt32,
 		// The wait happens in CheckRetry, where the context is visible (see policy.check).
 		RetryWaitMin:   0,
 		RetryWaitMax:   0,
@@ -186,36 +221,20 @@ func (t *Transport) Do(ctx context.Context, r *Request) (*Response, error) {
 	if err := ctx.Err(); err != nil { // checked here: a caller's RoundTripper may not check it
 		return nil, err
 	}
-	st := &attempt{Context: ctx, method: r.Method, path: t.Path(r.Path)}
-	ctx = st
-
-	url := t.base + r.Path + "?" + r.Query // one allocation
-	if r.Query == "" {
-		url = url[:len(url)-1]
+	call := r.Call
+	if call == nil {
+		call = &t.call
 	}
-	var body any
-	if r.Body != nil {
-		body = r.Body
-	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, url, body)
+	st := &attempt{Context: ctx, method: r.Method, path: t.Path(r.Path), call: call, body: r.Body}
+	req, err := t.newRequest(st, r)
 	if err != nil {
 		return nil, err
 	}
-	h := req.Header
-	h["Authorization"] = t.auth
-	h["Accept"] = acceptJSON
-	h["User-Agent"] = t.ua
-	if r.Body != nil {
-		h["Content-Type"] = contentTypeJSON
-	}
-	if r.IdempotencyKey != "" {
-		h["Idempotency-Key"] = []string{r.IdempotencyKey}
-	}
-
-	if err := t.wait(ctx); err != nil {
+	if err := t.admit(st, call); err != nil {
 		return nil, err
 	}
-	out := &Response{Method: r.Method, Path: st.path}
+	out := &st.out
+	out.Method, out.Path = r.Method, st.path
 	resp, err := t.rc.Do(req)
 	if err != nil {
 		var tl *tooLargeError
@@ -237,6 +256,47 @@ func (t *Transport) Do(ctx context.Context, r *Request) (*Response, error) {
 	return out, nil
 }
 
+// newRequest builds the request of the call whose state is st, in st's own storage: the
+// request, its URL, the retryablehttp wrapper and the first attempt's body reader cost no
+// allocation of their own (retryablehttp.NewRequestWithContext would make some ten per request).
+// The body is set before each attempt, by startAttempt.
+func (t *Transport) newRequest(st *attempt, r *Request) (*retryablehttp.Request, error) {
+	st.url = t.baseURL
+	st.url.Path, st.url.RawQuery = st.path, r.Query
+	u := &st.url
+	if strings.ContainsAny(st.path, "%?# ") { // not a plain path (the SDK's own never are): parse it
+		var err error
+		if u, err = url.Parse(t.base + r.Path); err != nil {
+			return nil, err
+		}
+		u.RawQuery = r.Query
+	}
+	h := make(http.Header, 6+len(st.call.Header))
+	h["Authorization"] = t.auth
+	h["Accept"] = acceptJSON
+	h["User-Agent"] = t.ua
+	if r.Body != nil {
+		h["Content-Type"] = contentTypeJSON
+	}
+	if r.IdempotencyKey != "" {
+		st.key[0] = r.IdempotencyKey
+		h["Idempotency-Key"] = st.key[:]
+	}
+	for k, v := range st.call.Header { // checked by the caller: never one the SDK owns but Accept
+		h[k] = v
+	}
+	req := (&http.Request{
+		Method: r.Method, URL: u, Host: u.Host, Header: h,
+		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		ContentLength: int64(len(r.Body)),
+	}).WithContext(st)
+	if r.Body != nil {
+		req.GetBody = st.newBody
+	}
+	st.req.Request = req
+	return &st.req, nil
+}
+
 // wait paces an attempt with the limiter, if any, giving up when the context ends first.
 func (t *Transport) wait(ctx context.Context) error {
 	if t.limiter == nil {
@@ -252,9 +312,23 @@ func (t *Transport) wait(ctx context.Context) error {
 	return nil
 }
 
-// prepareRetry runs before every retry: it paces the attempt like the first one.
+// admit holds an attempt until the server's window (see awaitWindow) and the limiter, if any,
+// let it go.
+func (t *Transport) admit(ctx context.Context, call *Call) error {
+	if err := t.awaitWindow(ctx, call); err != nil {
+		return err
+	}
+	return t.wait(ctx)
+}
+
+// prepareRetry runs before every retry: it holds the attempt like the first one.
 func (t *Transport) prepareRetry(req *http.Request) error {
-	return t.wait(req.Context())
+	ctx := req.Context()
+	call := &t.call
+	if st, ok := ctx.Value(attemptKey{}).(*attempt); ok {
+		call = st.call
+	}
+	return t.admit(ctx, call)
 }
 
 // noBackoff is retryablehttp's own wait between attempts: none, since policy.check has waited.
@@ -272,11 +346,28 @@ func keepLastResponse(resp *http.Response, err error, _ int) (*http.Response, er
 	return resp, nil
 }
 
-// startAttempt records the start of each attempt in the call's state.
+// startAttempt records the start of each attempt in the call's state, and gives the attempt its
+// body: the first attempt reads it from the state's own reader, a retry from a new one, since the
+// connection that sent the previous attempt may still be reading the old one. The body is an
+// io.NopCloser over a *bytes.Reader, which net/http knows to be in memory: it then writes the
+// headers and the body in one go, where a reader of another type costs a separate flush (and a
+// write system call) per request.
 func startAttempt(_ retryablehttp.Logger, req *http.Request, n int) {
-	if st, ok := req.Context().Value(attemptKey{}).(*attempt); ok {
-		st.n = n + 1
-		st.start = time.Now()
+	st, ok := req.Context().Value(attemptKey{}).(*attempt)
+	if !ok {
+		return
+	}
+	st.n = n + 1
+	st.start = time.Now()
+	switch {
+	case st.body == nil:
+	case len(st.body) == 0:
+		req.Body = http.NoBody
+	case n == 0:
+		st.first.Reset(st.body)
+		req.Body = io.NopCloser(&st.first)
+	default:
+		req.Body, _ = st.newBody()
 	}
 }
 
@@ -286,9 +377,23 @@ func startAttempt(_ retryablehttp.Logger, req *http.Request, n int) {
 type attempt struct {
 	context.Context
 	method, path string
+	call         *Call
 	n            int // the current attempt, 1-based
 	start        time.Time
 	abandoned    error // why a due retry was not made; see Response.Abandoned
+
+	// The call's request and response, allocated with the state (see newRequest).
+	body  []byte
+	first bytes.Reader // the first attempt's body reader
+	key   [1]string    // the Idempotency-Key header's value
+	url   url.URL
+	req   retryablehttp.Request
+	out   Response
+}
+
+// newBody returns a new reader of the request's body (http.Request.GetBody).
+func (a *attempt) newBody() (io.ReadCloser, error) {
+	return io.NopCloser(bytes.NewReader(a.body)), nil
 }
 
 // Value returns the attempt itself for attemptKey{}, and asks the caller's context otherwise.
@@ -337,6 +442,17 @@ func withoutURL(err error, path string) error {
 	clean.URL = path
 	return &clean
 }
+
+// removeEmptyPort strips the empty port of "host:", as http.NewRequest does.
+func removeEmptyPort(host string) string {
+	if strings.HasSuffix(host, ":") && !strings.HasSuffix(host, "::") {
+		return strings.TrimSuffix(host, ":")
+	}
+	return host
+}
+
+// Defaults are the settings of a call whose Request carries none. They must not be modified.
+func (t *Transport) Defaults() *Call { return &t.call }
 
 // Path is the URL path a request for path is sent to: the base URL's prefix, then path.
 func (t *Transport) Path(path string) string { return t.path + path }

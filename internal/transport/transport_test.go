@@ -28,7 +28,7 @@ import (
 
 func TestBackoffBounds(t *testing.T) {
 	t.Parallel()
-	p := &policy{waitMin: 100 * time.Millisecond, waitMax: time.Second}
+	p := &Call{WaitMin: 100 * time.Millisecond, WaitMax: time.Second}
 	for _, tc := range []struct {
 		n      int
 		lo, hi time.Duration
@@ -45,7 +45,7 @@ func TestBackoffBounds(t *testing.T) {
 	} {
 		seen := map[time.Duration]bool{}
 		for range 500 {
-			d := p.backoff(tc.n)
+			d := backoff(p, tc.n)
 			require.GreaterOrEqual(t, d, tc.lo, "attempt %d", tc.n)
 			require.LessOrEqual(t, d, tc.hi, "attempt %d", tc.n)
 			seen[d] = true
@@ -55,13 +55,13 @@ func TestBackoffBounds(t *testing.T) {
 		}
 	}
 
-	same := &policy{waitMin: time.Second, waitMax: time.Second}
+	same := &Call{WaitMin: time.Second, WaitMax: time.Second}
 	for n := 1; n < 10; n++ {
-		assert.Equal(t, time.Second, same.backoff(n))
+		assert.Equal(t, time.Second, backoff(same, n))
 	}
-	huge := &policy{waitMin: time.Hour, waitMax: 100 * time.Hour}
+	huge := &Call{WaitMin: time.Hour, WaitMax: 100 * time.Hour}
 	for n := 1; n < 100; n++ {
-		d := huge.backoff(n)
+		d := backoff(huge, n)
 		require.GreaterOrEqual(t, d, time.Hour)
 		require.LessOrEqual(t, d, 100*time.Hour)
 	}
@@ -142,7 +142,7 @@ func TestRetryableError(t *testing.T) {
 
 func TestDecide(t *testing.T) {
 	t.Parallel()
-	p := &policy{maxRetries: 2, waitMin: time.Millisecond, waitMax: 10 * time.Millisecond}
+	p := &Call{MaxRetries: 2, WaitMin: time.Millisecond, WaitMax: 10 * time.Millisecond}
 	resp := func(status int, h http.Header) *http.Response {
 		if h == nil {
 			h = http.Header{}
@@ -154,37 +154,38 @@ func TestDecide(t *testing.T) {
 		409: false, 410: false, 422: false, 501: false, 505: false,
 		408: true, 429: true, 500: true, 502: true, 503: true, 504: true,
 	} {
-		retry, wait := p.decide(1, resp(status, nil), nil)
+		retry, wait := decide(p, 1, resp(status, nil), nil)
 		assert.Equal(t, want, retry, "status %d", status)
 		if want {
-			assert.GreaterOrEqual(t, wait, p.waitMin)
-			assert.LessOrEqual(t, wait, p.waitMax)
+			assert.GreaterOrEqual(t, wait, p.WaitMin)
+			assert.LessOrEqual(t, wait, p.WaitMax)
 		}
 	}
 
-	retry, _ := p.decide(3, resp(503, nil), nil)
+	retry, _ := decide(p, 3, resp(503, nil), nil)
 	assert.False(t, retry, "past maxRetries")
-	retry, _ = p.decide(2, resp(503, nil), nil)
+	retry, _ = decide(p, 2, resp(503, nil), nil)
 	assert.True(t, retry, "the last retry")
 
-	retry, wait := p.decide(1, resp(429, http.Header{"Retry-After": {"1"}}), nil)
+	retry, wait := decide(p, 1, resp(429, http.Header{"Retry-After": {"1"}}), nil)
 	assert.False(t, retry, "Retry-After over the maximum wait")
 	assert.Equal(t, time.Second, wait)
 
-	long := &policy{maxRetries: 2, waitMin: time.Millisecond, waitMax: time.Minute}
-	retry, wait = long.decide(1, resp(429, http.Header{"Retry-After": {"2"}}), nil)
+	long := &Call{MaxRetries: 2, WaitMin: time.Millisecond, WaitMax: time.Minute}
+	retry, wait = decide(long, 1, resp(429, http.Header{"Retry-After": {"2"}}), nil)
 	assert.True(t, retry)
 	assert.Equal(t, 2*time.Second, wait, "Retry-After replaces the backoff")
 
-	retry, _ = p.decide(1, nil, syscall.ECONNRESET)
+	retry, _ = decide(p, 1, nil, syscall.ECONNRESET)
 	assert.True(t, retry)
-	retry, _ = p.decide(1, nil, context.Canceled)
+	retry, _ = decide(p, 1, nil, context.Canceled)
 	assert.False(t, retry, "a cancelled attempt")
 }
 
 func TestCheckStopsWhenTheContextHasEnded(t *testing.T) {
 	t.Parallel()
-	p := &policy{maxRetries: 2, waitMin: time.Millisecond, waitMax: 10 * time.Millisecond}
+	p := &policy{window: &window{}}
+	call := &Call{MaxRetries: 2, WaitMin: time.Millisecond, WaitMax: 10 * time.Millisecond}
 	resp := func(status int) *http.Response {
 		return &http.Response{StatusCode: status, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(""))}
 	}
@@ -205,7 +206,7 @@ func TestCheckStopsWhenTheContextHasEnded(t *testing.T) {
 		{"cancelled after a 404: no retry was due", cancelled, resp(404), nil, nil},
 		{"the attempt itself was cancelled", cancelled, nil, context.Canceled, nil},
 	} {
-		st := &attempt{Context: tc.ctx, n: 1}
+		st := &attempt{Context: tc.ctx, n: 1, call: call}
 		retry, err := p.check(st, tc.resp, tc.err)
 		assert.False(t, retry, tc.name)
 		assert.NoError(t, err, tc.name)
@@ -216,7 +217,7 @@ func TestCheckStopsWhenTheContextHasEnded(t *testing.T) {
 func TestCheckOutsideDo(t *testing.T) {
 	t.Parallel()
 	// A context without a call's state (not from Do) is never retried.
-	p := &policy{maxRetries: 2, waitMin: time.Millisecond, waitMax: time.Millisecond}
+	p := &policy{window: &window{}}
 	retry, err := p.check(context.Background(), nil, syscall.ECONNRESET)
 	assert.False(t, retry)
 	assert.NoError(t, err)
