@@ -151,13 +151,16 @@ func (s *CustomersService) get(ctx context.Context, cs *callSettings, id string)
 }
 
 // Update changes the fields of params that are not nil (PATCH), and returns the customer as it
-// stands afterwards. The request carries an Idempotency-Key, so it is retried as Create is.
+// stands afterwards. The request carries an Idempotency-Key (WithIdempotencyKey's, else a
+// generated one), the same on every retry, so it is retried as Create is.
 //
 // When the API answers with the whole customer, that is what Update returns. When it answers only
-// {"_id": ..., "modified": n}, as the docs' generic update example does, Update reads the
-// customer back with Get (without an Idempotency-Key), and returns that: an error from that Get
-// says the update was applied, and matches the Get's own error (ErrNotFound, ErrServer, ...).
-// A customer that does not exist is an error matching ErrNotFound.
+// {"_id": ..., "modified": n}, as the docs' generic update example does (what customers answer is
+// not documented), Update reads the customer back as Get does, with the same call options and
+// without an Idempotency-Key, and returns that; WithResponseInto then describes that read. An
+// error from the read says the update was applied, and matches the read's own error (ErrNotFound,
+// ErrServer, context.Canceled, ...): do not send the update again. A customer that does not exist
+// is an error matching ErrNotFound.
 func (s *CustomersService) Update(ctx context.Context, id string, params *CustomerUpdateParams, opts ...CallOption) (*Customer, error) {
 	cs, err := s.client.settings(opts)
 	if err != nil {
