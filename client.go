@@ -27,6 +27,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"reflect"
 	"runtime"
 	"strings"
 	"time"
@@ -62,6 +63,8 @@ const (
 type Client struct {
 	// Contacts is the people directory of your business.
 	Contacts *ContactsService
+	// Customers are the people and companies your business bills.
+	Customers *CustomersService
 
 	t        *transport.Transport // holds the secret: Format never prints it
 	defaults callSettings         // every call's settings, when it has no options
@@ -130,13 +133,29 @@ func NewClient(secret string, opts ...Option) (*Client, error) {
 	c := &Client{t: transport.New(tc)}
 	c.defaults = callSettings{call: c.t.Defaults()}
 	c.Contacts = &ContactsService{client: c}
+	c.Customers = &CustomersService{client: c}
 	return c, nil
 }
 
 // Format prints the client without its secret, whatever the verb (%v, %+v, %#v, %s, %d, ...).
 func (c Client) Format(f fmt.State, verb rune) {
-	io.WriteString(f, "cashfin.Client{Contacts: ..., secret: [redacted]}")
+	io.WriteString(f, clientString)
 }
+
+// clientString is what Format prints: the services, by the names of Client's exported fields,
+// and never the transport, which holds the secret.
+var clientString = func() string {
+	var b strings.Builder
+	b.WriteString("cashfin.Client{")
+	t := reflect.TypeFor[Client]()
+	for i := 0; i < t.NumField(); i++ {
+		if f := t.Field(i); f.IsExported() {
+			b.WriteString(f.Name + ": ..., ")
+		}
+	}
+	b.WriteString("secret: [redacted]}")
+	return b.String()
+}()
 
 // checkSecret rejects a missing secret and one that cannot be a header value as it stands.
 func checkSecret(secret string) error {

@@ -33,3 +33,32 @@ func formatTime(t time.Time) string {
 	}
 	return t.UTC().Format("2006-01-02T15:04:05.000Z07:00")
 }
+
+// stamps are the times every record carries, read tolerantly. A resource's wire type embeds it
+// beside the resource's own fields, whose time fields are tagged "-" so that these are the ones
+// decoded:
+//
+//	type customerFields Customer // Customer's fields and tags, without its methods
+//	type customerJSON struct {
+//		customerFields
+//		stamps
+//	}
+type stamps struct {
+	CreatedAt timestamp `json:"createdat"`
+	UpdatedAt timestamp `json:"updatedat"`
+}
+
+// times returns the creation and update times, zero where the API sent none.
+func (s stamps) times() (created, updated time.Time) {
+	return time.Time(s.CreatedAt), time.Time(s.UpdatedAt)
+}
+
+// stampsJSON are a record's times as MarshalJSON writes them: as the API does, left out when zero.
+type stampsJSON struct {
+	CreatedAt string `json:"createdat,omitempty"`
+	UpdatedAt string `json:"updatedat,omitempty"`
+}
+
+func stampsOf(created, updated time.Time) stampsJSON {
+	return stampsJSON{formatTime(created), formatTime(updated)}
+}

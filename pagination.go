@@ -242,11 +242,12 @@ func iterateItems[T any](pages iter.Seq2[*Page[T], error]) iter.Seq2[T, error] {
 }
 
 // listOptions are the query parameters every Cashfin list endpoint takes. A resource's
-// XxxListParams converts to it.
+// XxxListParams converts to it (see listParams), adding its own filters, if any.
 type listOptions struct {
-	Page   int
-	Limit  int
-	Search string
+	Page    int
+	Limit   int
+	Search  string
+	filters url.Values // a resource's own query parameters; nil for none
 }
 
 // maxLimit is the largest page the API serves, and the page size of ListPages and ListAll.
@@ -273,6 +274,9 @@ func (o listOptions) resolve(defaultLimit int) (listOptions, error) {
 // query encodes page n of the list exactly as url.Values.Encode would (keys sorted: limit, page,
 // search), in one allocation rather than a map, its slices and a sort per page.
 func (o listOptions) query(n int) string {
+	if len(o.filters) > 0 {
+		return o.filteredQuery(n)
+	}
 	var buf [64]byte
 	b := buf[:0]
 	if o.Limit > 0 {
