@@ -22,6 +22,11 @@ var commands = []*command{
 	listCommand(contacts),
 	importCommand,
 	exportCommand(contacts),
+	createCommand(customers),
+	getCommand(customers),
+	listCommand(customers),
+	updateCommand(customers),
+	exportCommand(customers),
 	webhooksSend,
 }
 

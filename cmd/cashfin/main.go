@@ -1,6 +1,7 @@
 // Command cashfin works with the records of a Cashfin business from the shell: create, get and
-// list contacts, and import or export them in bulk, fast, resumably and without duplicates; and
-// send a signed webhook event to a receiver, to test it locally.
+// list contacts, and import or export them in bulk, fast, resumably and without duplicates;
+// create, get, list, update and export customers; and send a signed webhook event to a receiver,
+// to test it locally. The commands a resource shares behave alike for every resource.
 //
 //	cashfin contacts create --name NAME [--email E] [--phone P] [--position P] [--company C]
 //	cashfin contacts get ID
@@ -8,6 +9,13 @@
 //	cashfin contacts import FILE [--concurrency N] [--rate R] [--skip-existing] [--dry-run] [--errors OUT.csv]
 //	                             [--map COLUMN=FIELD]... [--encoding E] [--delimiter D]
 //	cashfin contacts export [--search S] [--concurrency N] [--rate R] [--out FILE] [--excel-safe]
+//	cashfin customers create --name NAME --email EMAIL --phone PHONE --country COUNTRY --currency CODE
+//	                         [--company C] [--address A] [--city CITY] [--type TYPE]
+//	cashfin customers get ID
+//	cashfin customers list [--page N] [--limit N] [--search S] [--all]
+//	cashfin customers update ID [--name NAME] [--email EMAIL] [--phone PHONE] [--country COUNTRY]
+//	                            [--currency CODE] [--company C] [--address A] [--city CITY] [--type TYPE]
+//	cashfin customers export [--search S] [--concurrency N] [--rate R] [--out FILE] [--excel-safe]
 //	cashfin webhooks send --url URL --type TYPE [--data JSON|@FILE]
 //	cashfin --version
 //
