@@ -235,3 +235,15 @@ func jsonKeys(t *testing.T, s string) []string {
 	}
 	return keys
 }
+
+// TestCustomersHelp: create's -h marks the fields it requires; update's marks none.
+func TestCustomersHelp(t *testing.T) {
+	c := newCLI(t, nil)
+	res := c.run("customers", "create", "-h")
+	require.Equal(t, exitOK, res.code)
+	assert.Equal(t, 5, strings.Count(res.stderr, "(required)"), res.stderr)
+	res = c.run("customers", "update", "-h")
+	require.Equal(t, exitOK, res.code)
+	assert.NotContains(t, res.stderr, "(required)")
+	assert.Contains(t, res.stderr, "usage: cashfin customers update ID [--name NAME]")
+}

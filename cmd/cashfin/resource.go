@@ -100,15 +100,15 @@ func wrap(parts []string) string {
 }
 
 // fieldFlags registers a string flag per field on fs, and returns a function giving the fields
-// set on the command line once fs is parsed.
-func (r *resource[T]) fieldFlags(fs *flag.FlagSet) func() fieldValues {
+// set on the command line once fs is parsed. create marks the fields create requires.
+func (r *resource[T]) fieldFlags(fs *flag.FlagSet, create bool) func() fieldValues {
 	vals := make([]string, len(r.fields))
 	for i, f := range r.fields {
 		help := f.help
 		if f.json != f.flag {
 			help += " (the API's " + f.json + ")"
 		}
-		if f.required {
+		if create && f.required {
 			help += " (required)"
 		}
 		fs.StringVar(&vals[i], f.flag, "", help)

@@ -13,7 +13,7 @@ import (
 func createCommand[T any](r *resource[T]) *command {
 	return &command{group: r.name, name: "create", synopsis: r.fieldSynopsis(), format: "json",
 		flags: func(fs *flag.FlagSet) runFunc {
-			given := r.fieldFlags(fs)
+			given := r.fieldFlags(fs, true)
 			return func(ctx context.Context, a *app, in *invocation) error {
 				if err := noArgs(in, " (the fields are flags: --name, --email, ...)"); err != nil {
 					return err
@@ -51,7 +51,7 @@ func getCommand[T any](r *resource[T]) *command {
 func updateCommand[T any](r *resource[T]) *command {
 	return &command{group: r.name, name: "update", synopsis: "ID " + r.optionalFieldSynopsis(), format: "json",
 		flags: func(fs *flag.FlagSet) runFunc {
-			given := r.fieldFlags(fs)
+			given := r.fieldFlags(fs, false)
 			return func(ctx context.Context, a *app, in *invocation) error {
 				if len(in.args) != 1 {
 					return usagef("%s: want exactly one %s ID", in.cmd.title(), r.one)
