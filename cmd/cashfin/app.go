@@ -9,7 +9,6 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
-	"slices"
 	"strings"
 	"time"
 
@@ -43,9 +42,8 @@ type app struct {
 	termWidth     func() int             // standard error's width in columns; nil: asked of the terminal
 	clientOptions []cashfin.Option       // appended to the CLI's own options
 	pauseMin      time.Duration          // pause after a 429 that has no Retry-After; 0: defaultPauseMin
+	announceMin   time.Duration          // the shortest pause said on standard error; 0: defaultAnnounceMin
 	tick          time.Duration          // progress bar refresh interval; 0: defaultTick
-
-	usage map[*flag.FlagSet]func() // the help text of each command's flags
 }
 
 // usageError is a usage or input error: exit status 2.
@@ -66,56 +64,20 @@ func usagef(format string, args ...any) error {
 // interrupted import): exit status 1 and no further message.
 var errReported = errors.New("failure already reported")
 
-const usageText = `usage:
-  cashfin contacts create --name NAME [--email E] [--phone P] [--position P] [--company C]
-  cashfin contacts get ID
-  cashfin contacts list [--page N] [--limit N] [--search S] [--all]
-  cashfin contacts import FILE [--concurrency N] [--rate R] [--skip-existing] [--dry-run] [--errors OUT.csv]
-                               [--map COLUMN=FIELD]... [--encoding E] [--delimiter D]
-  cashfin contacts export [--search S] [--concurrency N] [--rate R] [--out FILE] [--excel-safe]
-  cashfin --version
-
-Every command takes --format table|json|jsonl|csv and --base-url URL.
-The client secret is read from CASHFIN_CLIENT_SECRET; the base URL from --base-url,
-else CASHFIN_BASE_URL, else https://api.cashfin.africa.
-Run "cashfin contacts COMMAND -h" for a command's flags.
-`
-
 func (a *app) run(ctx context.Context, args []string) int {
 	if len(args) == 0 {
-		io.WriteString(a.stderr, usageText)
+		io.WriteString(a.stderr, usageText())
 		return exitUsage
 	}
-	switch args[0] {
-	case "-h", "-help", "--help", "help":
-		io.WriteString(a.stderr, usageText)
+	switch {
+	case isHelp(args[0]):
+		io.WriteString(a.stderr, usageText())
 		return exitOK
-	case "-version", "--version", "version":
+	case args[0] == "-version" || args[0] == "--version" || args[0] == "version":
 		fmt.Fprintln(a.stdout, versionLine())
 		return exitOK
-	case "contacts":
-	default:
-		return a.fail(usagef("unknown command %q: want \"contacts\" (see \"cashfin -h\")", args[0]))
 	}
-	if len(args) < 2 {
-		return a.fail(usagef("missing subcommand: want contacts create, get, list, import or export"))
-	}
-	commands := map[string]func(context.Context, []string) error{
-		"create": a.create,
-		"get":    a.get,
-		"list":   a.list,
-		"import": a.importContacts,
-		"export": a.export,
-	}
-	cmd, ok := commands[args[1]]
-	if !ok {
-		if h := args[1]; h == "-h" || h == "-help" || h == "--help" || h == "help" {
-			io.WriteString(a.stderr, usageText)
-			return exitOK
-		}
-		return a.fail(usagef("unknown subcommand %q: want create, get, list, import or export", args[1]))
-	}
-	return a.fail(cmd(ctx, args[2:]))
+	return a.fail(a.dispatch(ctx, args))
 }
 
 // fail reports err, if any, as one line on standard error and returns the exit status it means.
@@ -161,62 +123,6 @@ type commonFlags struct {
 }
 
 var formats = []string{"table", "json", "jsonl", "csv"}
-
-// newFlagSet returns a flag set for "cashfin contacts NAME" with the common flags registered, the
-// format defaulting to defaultFormat ("" for none).
-func (a *app) newFlagSet(name, args, defaultFormat string) (*flag.FlagSet, *commonFlags) {
-	fs := flag.NewFlagSet("cashfin contacts "+name, flag.ContinueOnError)
-	if a.usage == nil {
-		a.usage = map[*flag.FlagSet]func(){}
-	}
-	fs.SetOutput(io.Discard)
-	c := &commonFlags{}
-	formatHelp := "output format: table, json, jsonl or csv"
-	if defaultFormat == "" {
-		formatHelp = "write each created contact to standard output in this format: table, json, jsonl or csv"
-	}
-	fs.StringVar(&c.format, "format", defaultFormat, formatHelp)
-	fs.StringVar(&c.baseURL, "base-url", "", "API base URL (default $CASHFIN_BASE_URL, else "+cashfin.DefaultBaseURL+")")
-	// The flag package calls Usage on any parse error; parse prints it for -h only.
-	fs.Usage = func() {}
-	a.usage[fs] = func() {
-		fmt.Fprintf(a.stderr, "usage: cashfin contacts %s %s\n\nflags:\n", name, args)
-		fs.SetOutput(a.stderr)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
-	}
-	return fs, c
-}
-
-// parse parses args with fs, allowing flags after positional arguments ("import FILE --dry-run"),
-// and returns the positional arguments. A "--" ends the flags.
-func (a *app) parse(fs *flag.FlagSet, c *commonFlags, args []string) ([]string, error) {
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				a.usage[fs]()
-				return nil, err
-			}
-			name := strings.TrimPrefix(fs.Name(), "cashfin ")
-			return nil, usagef("%s: %v (see \"cashfin %s -h\")", name, err, name)
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			break
-		}
-		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
-			positional = append(positional, rest...)
-			break
-		}
-		positional = append(positional, rest[0])
-		args = rest[1:]
-	}
-	if c != nil && c.format != "" && !slices.Contains(formats, c.format) {
-		return nil, usagef("%s: unknown format %q: want table, json, jsonl or csv", strings.TrimPrefix(fs.Name(), "cashfin "), c.format)
-	}
-	return positional, nil
-}
 
 // client builds the API client: the secret from CASHFIN_CLIENT_SECRET, the base URL from
 // --base-url, else CASHFIN_BASE_URL, else production. rate > 0 paces requests client-side.

@@ -111,7 +111,7 @@ func TestExitCodes(t *testing.T) {
 		{"top-level help", nil, []string{"--help"}, exitOK, "usage:"},
 
 		{"no arguments", nil, nil, exitUsage, "usage:"},
-		{"unknown command", nil, []string{"customers", "list"}, exitUsage, `cashfin: unknown command "customers": want "contacts" (see "cashfin -h")`},
+		{"unknown command", nil, []string{"invoices", "list"}, exitUsage, `cashfin: unknown command "invoices": want contacts, customers or webhooks (see "cashfin -h")`},
 		{"no subcommand", nil, []string{"contacts"}, exitUsage, "cashfin: missing subcommand: want contacts create, get, list, import or export"},
 		{"unknown subcommand", nil, []string{"contacts", "delete"}, exitUsage, `cashfin: unknown subcommand "delete": want create, get, list, import or export`},
 		{"unknown flag", nil, []string{"contacts", "list", "--secret", "x"}, exitUsage, `cashfin: contacts list: flag provided but not defined: -secret (see "cashfin contacts list -h")`},

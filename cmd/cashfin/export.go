@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,52 +15,69 @@ import (
 // pageSize is the page size of bulk walks: the API's maximum.
 const pageSize = 100
 
-// export is "cashfin contacts export": every contact, in list order, to standard output or --out.
-func (a *app) export(ctx context.Context, args []string) error {
-	fs, common := a.newFlagSet("export", "[--search S] [--concurrency N] [--rate R] [--out FILE] [--excel-safe]", "csv")
-	search := fs.String("search", "", "only contacts whose name, email, phone or company contains this")
-	concurrency := fs.Int("concurrency", 4, "pages fetched at once")
-	rate := fs.Float64("rate", 5, "requests per second at most, 0 for no limit (5 is the smallest plan's limit)")
-	outPath := fs.String("out", "", "write to this `file` rather than standard output")
-	safe := fs.Bool("excel-safe", false, "csv: prefix cells starting with = + - or @ with ' so a spreadsheet does not run them")
-	rest, err := a.parse(fs, common, args)
-	if err != nil {
-		return err
-	}
-	if len(rest) > 0 {
-		return usagef("contacts export: unexpected argument %q", rest[0])
-	}
-	if err := checkConcurrency("contacts export", *concurrency); err != nil {
-		return err
-	}
-	if err := checkRate("contacts export", *rate); err != nil {
-		return err
-	}
-	client, err := a.client(common, *rate)
-	if err != nil {
-		return err
-	}
+// exportCommand is "cashfin GROUP export": every record, in list order, to standard output or --out.
+func exportCommand[T any](r *resource[T]) *command {
+	return &command{group: r.name, name: "export", synopsis: "[--search S] [--concurrency N] [--rate R] [--out FILE] [--excel-safe]", format: "csv",
+		flags: func(fs *flag.FlagSet) runFunc {
+			fl := &exportFlags{}
+			fs.StringVar(&fl.search, "search", "", "only "+r.name+" whose name, email, phone or company contains this")
+			fs.IntVar(&fl.concurrency, "concurrency", 4, "pages fetched at once")
+			fs.Float64Var(&fl.rate, "rate", 5, "requests per second at most, 0 for no limit (5 is the smallest plan's limit)")
+			fs.StringVar(&fl.out, "out", "", "write to this `file` rather than standard output")
+			fs.BoolVar(&fl.excelSafe, "excel-safe", false, "csv: prefix cells starting with = + - or @ with ' so a spreadsheet does not run them")
+			return func(ctx context.Context, a *app, in *invocation) error {
+				name := in.cmd.title()
+				if err := noArgs(in, ""); err != nil {
+					return err
+				}
+				if err := checkConcurrency(name, fl.concurrency); err != nil {
+					return err
+				}
+				if err := checkRate(name, fl.rate); err != nil {
+					return err
+				}
+				return export(ctx, a, in, r, fl)
+			}
+		}}
+}
 
+// exportFlags are the flags of an export.
+type exportFlags struct {
+	search      string
+	concurrency int
+	rate        float64
+	out         string
+	excelSafe   bool
+}
+
+// export writes every record of r to standard output or --out.
+func export[T any](ctx context.Context, a *app, in *invocation, r *resource[T], fl *exportFlags) error {
+	name, common := in.cmd.title(), in.common
+	client, err := a.client(common, fl.rate)
+	if err != nil {
+		return err
+	}
 	var (
 		w   io.Writer = a.stdout
 		tmp *os.File
 	)
-	if *outPath != "" {
-		if tmp, err = createBeside(*outPath); err != nil {
+	if fl.out != "" {
+		if tmp, err = createBeside(name, fl.out); err != nil {
 			return err
 		}
 		defer os.Remove(tmp.Name()) // fails harmlessly once renamed
 		defer tmp.Close()
 		w = tmp
 	}
-	cw := newContactWriter(w, common.format, writerOptions{excelSafe: *safe, terminal: tmp == nil && a.terminal(a.stdout)})
+	cw := newRecordWriter(w, common.format, r.columns, writerOptions{excelSafe: fl.excelSafe, terminal: tmp == nil && a.terminal(a.stdout)})
 	prog := newProgress(a.stderr, a.terminal(a.stderr), a.width(), "exported", 0, a.tick)
-	ex := &exporter{
+	ex := &exporter[T]{
+		res:         r,
 		client:      client,
-		pace:        newPacer(a.pauseMin, prog, a.host(common)),
+		pace:        newPacer(a, prog, a.host(common)),
 		prog:        prog,
-		search:      *search,
-		concurrency: *concurrency,
+		search:      fl.search,
+		concurrency: fl.concurrency,
 		out:         cw,
 	}
 	err = ex.run(ctx)
@@ -72,19 +90,19 @@ func (a *app) export(ctx context.Context, args []string) error {
 		return err
 	}
 	if err := cw.Close(); err != nil {
-		return fmt.Errorf("contacts export: writing the output: %w", err)
+		return fmt.Errorf("%s: writing the output: %w", name, err)
 	}
 	where := ""
 	if tmp != nil {
 		if err := tmp.Close(); err != nil {
-			return fmt.Errorf("contacts export: %w", err)
+			return fmt.Errorf("%s: %w", name, err)
 		}
-		if err := os.Rename(tmp.Name(), *outPath); err != nil {
-			return fmt.Errorf("contacts export: %w", err)
+		if err := os.Rename(tmp.Name(), fl.out); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
 		}
-		where = " to " + *outPath
+		where = " to " + fl.out
 	}
-	fmt.Fprintf(a.stderr, "exported %d %s%s\n", ex.written, plural(ex.written, "contact", "contacts"), where)
+	fmt.Fprintf(a.stderr, "exported %d %s%s\n", ex.written, plural(ex.written, r.one, r.name), where)
 	return nil
 }
 
@@ -93,26 +111,27 @@ func (a *app) export(ctx context.Context, args []string) error {
 // filesystems, and so that FILE is either the whole export or untouched. A path that is a
 // directory, or whose directory is missing or not writable, is a usage error, found before
 // anything is fetched.
-func createBeside(path string) (*os.File, error) {
+func createBeside(name, path string) (*os.File, error) {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return nil, usagef("contacts export: --out %s is a directory: want a file name", path)
+		return nil, usagef("%s: --out %s is a directory: want a file name", name, path)
 	}
 	dir, base := filepath.Split(path)
 	if base == "" {
-		return nil, usagef("contacts export: --out %s: want a file name", path)
+		return nil, usagef("%s: --out %s: want a file name", name, path)
 	}
 	if dir == "" {
 		dir = "."
 	}
 	tmp, err := os.CreateTemp(dir, "."+base+".*.tmp")
 	if err != nil {
-		return nil, usagef("contacts export: --out: %v", err)
+		return nil, usagef("%s: --out: %v", name, err)
 	}
 	return tmp, nil
 }
 
-// exporter walks the list with pages fetched concurrently and writes each contact once, in list
-// order.
+// exporter walks the list of a resource with pages fetched concurrently and writes each record
+// once, in list order. (What follows says "contact"; it holds for any resource of the API, whose
+// lists are all newest first, without deletions.)
 //
 // The list is newest first and has no deletions, so a contact created during the export pushes
 // every other one a place further down: a page fetched later than the one before it may start
@@ -121,13 +140,14 @@ func createBeside(path string) (*os.File, error) {
 // pushed down from there: a contact's rank counted from the end of the list (total-1-position)
 // never changes, so comparing the ranks each page covers (from its own total) shows that gap,
 // and the page is fetched again. Memory holds a window of pages and of recent IDs, not the list.
-type exporter struct {
+type exporter[T any] struct {
+	res         *resource[T]
 	client      *cashfin.Client
 	pace        *pacer
 	prog        *progress
 	search      string
 	concurrency int
-	out         contactWriter
+	out         recordWriter[T]
 
 	announced int      // the total the first page announced: every one of them must be written
 	low       int      // lowest rank written so far
@@ -138,13 +158,13 @@ type exporter struct {
 }
 
 // fetched is a page on its way to the writer.
-type fetched struct {
-	page *cashfin.Page[cashfin.Contact]
+type fetched[T any] struct {
+	page *cashfin.Page[T]
 	err  error
 }
 
 // run fetches page 1 to learn how many pages there are, then the others concurrently.
-func (e *exporter) run(ctx context.Context) error {
+func (e *exporter[T]) run(ctx context.Context) error {
 	e.recent.init(2 * pageSize)
 	first, err := e.fetch(ctx, 1)
 	if err != nil {
@@ -171,10 +191,10 @@ func (e *exporter) run(ctx context.Context) error {
 // pipeline fetches pages from..to, concurrency at a time, and writes them in order. Pages
 // fetched ahead wait in a window of 2*concurrency, so that one slow page holds up the writing but
 // not the fetching; at most 2*concurrency+2 pages are held at once, however long the list.
-func (e *exporter) pipeline(ctx context.Context, from, to int) error {
+func (e *exporter[T]) pipeline(ctx context.Context, from, to int) error {
 	ctx, cancel := context.WithCancel(ctx)
-	pending := make(chan chan fetched, 2*e.concurrency) // pages in list order, fetched or not
-	sem := make(chan struct{}, e.concurrency)           // fetches in flight
+	pending := make(chan chan fetched[T], 2*e.concurrency) // pages in list order, fetched or not
+	sem := make(chan struct{}, e.concurrency)              // fetches in flight
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -186,13 +206,13 @@ func (e *exporter) pipeline(ctx context.Context, from, to int) error {
 			case <-ctx.Done():
 				return
 			}
-			ch := make(chan fetched, 1)
+			ch := make(chan fetched[T], 1)
 			wg.Add(1)
 			go func(n int) {
 				defer wg.Done()
 				p, err := e.fetch(ctx, n)
 				<-sem
-				ch <- fetched{p, err}
+				ch <- fetched[T]{p, err}
 			}(n)
 			select {
 			case pending <- ch:
@@ -239,18 +259,18 @@ func (e *exporter) pipeline(ctx context.Context, from, to int) error {
 // accounted checks that the export wrote every contact the server announced on its first page.
 // Contacts are never deleted, so fewer means pages were missed: a server (or a cache in front of
 // it) that ignores the page parameter serves page 1 again and again.
-func (e *exporter) accounted() error {
+func (e *exporter[T]) accounted() error {
 	if e.written < e.announced {
-		return fmt.Errorf("contacts export: the server announced %d contacts but its pages held only %d "+
+		return fmt.Errorf("%s export: the server announced %d %s but its pages held only %d "+
 			"distinct ones (does it, or a cache in front of it, ignore the page parameter?): the export is incomplete",
-			e.announced, e.written)
+			e.res.name, e.announced, e.res.name, e.written)
 	}
 	return nil
 }
 
 // sequential walks the pages after first one at a time, for a list without page blocks. A full
 // page that brings nothing new ends it with an error: the server is serving a page again.
-func (e *exporter) sequential(ctx context.Context, first *cashfin.Page[cashfin.Contact]) error {
+func (e *exporter[T]) sequential(ctx context.Context, first *cashfin.Page[T]) error {
 	page := first
 	for n := 1; ; n++ {
 		before := e.written
@@ -261,8 +281,8 @@ func (e *exporter) sequential(ctx context.Context, first *cashfin.Page[cashfin.C
 			return nil
 		}
 		if n > 1 && e.written == before {
-			return fmt.Errorf("contacts export: page %d holds only contacts already exported "+
-				"(does the server, or a cache in front of it, ignore the page parameter?)", n)
+			return fmt.Errorf("%s export: page %d holds only %s already exported "+
+				"(does the server, or a cache in front of it, ignore the page parameter?)", e.res.name, n, e.res.name)
 		}
 		var err error
 		if page, err = e.fetch(ctx, n+1); err != nil {
@@ -273,7 +293,7 @@ func (e *exporter) sequential(ctx context.Context, first *cashfin.Page[cashfin.C
 
 // emit writes page n, skipping contacts already written. It writes nothing and reports a gap when
 // the page misses contacts just above it in the list (see exporter), unless force is set.
-func (e *exporter) emit(n int, p *cashfin.Page[cashfin.Contact], force bool) (gap bool, err error) {
+func (e *exporter[T]) emit(n int, p *cashfin.Page[T], force bool) (gap bool, err error) {
 	total := p.Pagination.Total
 	top := total - (n-1)*pageSize - 1 // rank of the page's first contact
 	if n > 1 && top < e.low-1 && len(p.Data) > 0 && !force {
@@ -301,43 +321,45 @@ func (e *exporter) emit(n int, p *cashfin.Page[cashfin.Contact], force bool) (ga
 }
 
 // writePage writes the contacts of p not written yet, and flushes.
-func (e *exporter) writePage(p *cashfin.Page[cashfin.Contact]) error {
+func (e *exporter[T]) writePage(p *cashfin.Page[T]) error {
 	k := 0
 	for i := range p.Data {
 		c := &p.Data[i]
-		if c.ID != "" {
-			if e.recent.has(c.ID) {
+		if id := e.res.id(c); id != "" {
+			if e.recent.has(id) {
 				continue
 			}
-			e.recent.add(c.ID)
+			e.recent.add(id)
 		}
 		if err := e.out.Write(c); err != nil {
-			return fmt.Errorf("contacts export: writing the output: %w", err)
+			return fmt.Errorf("%s export: writing the output: %w", e.res.name, err)
 		}
 		k++
 	}
 	e.written += k
 	e.prog.add(k)
 	if err := e.out.Flush(); err != nil {
-		return fmt.Errorf("contacts export: writing the output: %w", err)
+		return fmt.Errorf("%s export: writing the output: %w", e.res.name, err)
 	}
 	return nil
 }
 
 // fetch fetches page n of the export, waiting out 429s.
-func (e *exporter) fetch(ctx context.Context, n int) (*cashfin.Page[cashfin.Contact], error) {
-	return fetchPage(ctx, e.client, e.pace, &cashfin.ContactListParams{Page: n, Limit: pageSize, Search: e.search})
+func (e *exporter[T]) fetch(ctx context.Context, n int) (*cashfin.Page[T], error) {
+	return fetchPage(ctx, e.client, e.pace, e.res, listParams{page: n, limit: pageSize, search: e.search})
 }
 
 // fetchPage fetches one page of the list, waiting out 429s: a 429 pauses every worker of the
 // command (see pacer), then the page is asked for again.
-func fetchPage(ctx context.Context, client *cashfin.Client, pace *pacer, params *cashfin.ContactListParams) (*cashfin.Page[cashfin.Contact], error) {
+func fetchPage[T any](ctx context.Context, client *cashfin.Client, pace *pacer, r *resource[T], params listParams) (*cashfin.Page[T], error) {
 	for try := 1; ; try++ {
 		if err := pace.wait(ctx); err != nil {
 			return nil, err
 		}
 		callCtx, attempts := countAttempts(ctx)
-		p, err := client.Contacts.List(callCtx, params)
+		var resp cashfin.Response
+		p, err := r.list(callCtx, client, params, cashfin.WithResponseInto(&resp))
+		pace.done(reportedWindow(&resp, err))
 		if pace.check(err, try) {
 			continue
 		}

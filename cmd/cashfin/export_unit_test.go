@@ -11,7 +11,7 @@ import (
 	"github.com/cashfin-go/cashfin"
 )
 
-// collector is a contactWriter keeping the IDs written.
+// collector is a recordWriter of contacts keeping the IDs written.
 type collector struct{ ids []string }
 
 // Write keeps ct's ID.
@@ -35,9 +35,9 @@ func pageAt(n, total int) *cashfin.Page[cashfin.Contact] {
 
 func rankID(rank int) string { return fmt.Sprintf("%024x", rank) }
 
-func newTestExporter() (*exporter, *collector) {
+func newTestExporter() (*exporter[cashfin.Contact], *collector) {
 	out := &collector{}
-	e := &exporter{out: out, prog: newProgress(io.Discard, false, nil, "exported", 0, 0)}
+	e := &exporter[cashfin.Contact]{res: contacts, out: out, prog: newProgress(io.Discard, false, nil, "exported", 0, 0)}
 	e.recent.init(2 * pageSize)
 	return e, out
 }

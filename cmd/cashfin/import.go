@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"net/http/httptrace"
 	"os"
@@ -53,7 +54,7 @@ type importer struct {
 	snap   snapshot      // the newest contact before the import, to tell replays
 
 	outMu sync.Mutex
-	out   contactWriter // the created contacts, with --format; nil for none
+	out   recordWriter[cashfin.Contact] // the created contacts, with --format; nil for none
 
 	shown atomic.Int64 // failures described so far
 
@@ -77,12 +78,23 @@ type importFlags struct {
 	input        inputOptions
 }
 
-// importContacts is "cashfin contacts import FILE".
-func (a *app) importContacts(ctx context.Context, args []string) error {
-	fl, common, file, err := a.importFlags(args)
-	if err != nil {
-		return err
-	}
+// importCommand is "cashfin contacts import FILE": Contacts alone have a bulk import.
+var importCommand = &command{group: "contacts", name: "import",
+	synopsis: "FILE [--concurrency N] [--rate R] [--skip-existing] [--dry-run] [--errors OUT.csv]\n" +
+		"[--map COLUMN=FIELD]... [--encoding E] [--delimiter D]",
+	flags: func(fs *flag.FlagSet) runFunc {
+		fl, check := importFlagsOn(fs)
+		return func(ctx context.Context, a *app, in *invocation) error {
+			file, err := check(in.args)
+			if err != nil {
+				return err
+			}
+			return a.importContacts(ctx, in.common, fl, file)
+		}
+	}}
+
+// importContacts imports file into the contacts.
+func (a *app) importContacts(ctx context.Context, common *commonFlags, fl *importFlags, file string) error {
 	src, err := openImport(file, a.stdin, fl.input)
 	if err != nil {
 		return err
@@ -114,10 +126,10 @@ func (a *app) importContacts(ctx context.Context, args []string) error {
 		}
 	}
 	prog := newProgress(a.stderr, a.terminal(a.stderr), a.width(), "imported", 0, a.tick)
-	im := &importer{client: client, prog: prog, pace: newPacer(a.pauseMin, prog, a.host(common)), errOut: errOut,
+	im := &importer{client: client, prog: prog, pace: newPacer(a, prog, a.host(common)), errOut: errOut,
 		host: a.host(common), counts: map[rowState]int{}}
 	if common.format != "" && !fl.dryRun {
-		im.out = newContactWriter(a.stdout, common.format, writerOptions{terminal: a.terminal(a.stdout)})
+		im.out = newRecordWriter(a.stdout, common.format, contacts.columns, writerOptions{terminal: a.terminal(a.stdout)})
 	}
 	runErr := im.run(ctx, src, fl, pending)
 	prog.finish()
@@ -141,11 +153,9 @@ func (a *app) importContacts(ctx context.Context, args []string) error {
 	return a.importSummary(ctx, im, fl, runErr)
 }
 
-// importFlags parses the flags of "contacts import" and returns them with the FILE argument.
-func (a *app) importFlags(args []string) (*importFlags, *commonFlags, string, error) {
-	fs, common := a.newFlagSet("import",
-		"FILE [--concurrency N] [--rate R] [--skip-existing] [--dry-run] [--errors OUT.csv] "+
-			"[--map COLUMN=FIELD]... [--encoding E] [--delimiter D]", "")
+// importFlagsOn registers the flags of "contacts import" on fs, and returns them with a function
+// that checks them, once parsed, with the positional arguments, and returns the FILE argument.
+func importFlagsOn(fs *flag.FlagSet) (*importFlags, func(args []string) (string, error)) {
 	fl := &importFlags{}
 	fs.IntVar(&fl.concurrency, "concurrency", 4, "requests in flight at once")
 	fs.Float64Var(&fl.rate, "rate", 5, "requests per second at most, 0 for no limit (5 is the smallest plan's limit)")
@@ -159,29 +169,28 @@ func (a *app) importFlags(args []string) (*importFlags, *commonFlags, string, er
 		maps = append(maps, v)
 		return nil
 	})
-	rest, err := a.parse(fs, common, args)
-	if err != nil {
-		return nil, nil, "", err
+	return fl, func(rest []string) (string, error) {
+		var err error
+		if len(rest) != 1 {
+			return "", usagef("contacts import: want one FILE (CSV; JSON lines when it ends in .jsonl or .ndjson; a JSON array when it ends in .json; - for standard input)")
+		}
+		if err := checkConcurrency("contacts import", fl.concurrency); err != nil {
+			return "", err
+		}
+		if err := checkRate("contacts import", fl.rate); err != nil {
+			return "", err
+		}
+		if fl.input.delimiter, err = parseDelimiter(*delimiter); err != nil {
+			return "", err
+		}
+		if fl.input.maps, err = parseMap(maps); err != nil {
+			return "", err
+		}
+		if fl.errorsPath != "" && sameFile(fl.errorsPath, rest[0]) {
+			return "", usagef("contacts import: --errors %s is the input file: it would be overwritten; name another file", fl.errorsPath)
+		}
+		return rest[0], nil
 	}
-	if len(rest) != 1 {
-		return nil, nil, "", usagef("contacts import: want one FILE (CSV; JSON lines when it ends in .jsonl or .ndjson; a JSON array when it ends in .json; - for standard input)")
-	}
-	if err := checkConcurrency("contacts import", fl.concurrency); err != nil {
-		return nil, nil, "", err
-	}
-	if err := checkRate("contacts import", fl.rate); err != nil {
-		return nil, nil, "", err
-	}
-	if fl.input.delimiter, err = parseDelimiter(*delimiter); err != nil {
-		return nil, nil, "", err
-	}
-	if fl.input.maps, err = parseMap(maps); err != nil {
-		return nil, nil, "", err
-	}
-	if fl.errorsPath != "" && sameFile(fl.errorsPath, rest[0]) {
-		return nil, nil, "", usagef("contacts import: --errors %s is the input file: it would be overwritten; name another file", fl.errorsPath)
-	}
-	return fl, common, rest[0], nil
 }
 
 // parseDelimiter reads --delimiter: one character, or "tab".
@@ -273,7 +282,7 @@ func (im *importer) listExisting(ctx context.Context, concurrency int) (*keySet,
 	im.prog.printf("listing the contacts on the server...\n")
 	im.prog.reset("listed", 0)
 	on := &keySet{emails: map[dedupeKey]bool{}, phones: map[dedupeKey]bool{}}
-	ex := &exporter{client: im.client, pace: im.pace, prog: im.prog, concurrency: concurrency, out: on}
+	ex := &exporter[cashfin.Contact]{res: contacts, client: im.client, pace: im.pace, prog: im.prog, concurrency: concurrency, out: on}
 	if err := ex.run(ctx); err != nil {
 		if errors.Is(err, cashfin.ErrUnauthorized) || errors.Is(err, cashfin.ErrForbidden) {
 			return nil, authError(err)
@@ -297,7 +306,7 @@ func (on *keySet) markExisting(r *importRow) {
 	}
 }
 
-// keySet is a contactWriter that keeps the dedupe keys of the emails and phones written to it.
+// keySet is a recordWriter of contacts that keeps the dedupe keys of the emails and phones written to it.
 type keySet struct{ emails, phones map[dedupeKey]bool }
 
 // Write keeps the dedupe keys of c's email and phone.
@@ -332,7 +341,7 @@ type snapshot struct {
 // takeSnapshot takes the snapshot from a one-contact first page. A failure leaves it unknown,
 // except a refused secret, which stops the import: every row would fail the same way.
 func (im *importer) takeSnapshot(ctx context.Context) {
-	p, err := fetchPage(ctx, im.client, im.pace, &cashfin.ContactListParams{Limit: 1})
+	p, err := fetchPage(ctx, im.client, im.pace, contacts, listParams{limit: 1})
 	switch {
 	case errors.Is(err, cashfin.ErrUnauthorized) || errors.Is(err, cashfin.ErrForbidden):
 		im.stop(authError(err))
@@ -378,7 +387,7 @@ func (im *importer) countUnknownReplays(ctx context.Context) {
 	if im.snap.total < 0 || !im.snap.known || ctx.Err() != nil {
 		return
 	}
-	p, err := fetchPage(ctx, im.client, im.pace, &cashfin.ContactListParams{Limit: 1})
+	p, err := fetchPage(ctx, im.client, im.pace, contacts, listParams{limit: 1})
 	if err != nil || (p.Pagination.Total == 0 && len(p.Data) > 0) {
 		return
 	}
@@ -533,7 +542,9 @@ func (im *importer) sendRow(ctx context.Context, r *importRow) {
 			r.state = stateNotAttempted
 			return
 		}
-		c, sent, attempts, err := im.create(ctx, params)
+		var resp cashfin.Response
+		c, sent, attempts, err := im.create(ctx, params, cashfin.WithResponseInto(&resp))
+		im.pace.done(reportedWindow(&resp, err))
 		switch {
 		case err == nil:
 			im.answered()
@@ -595,7 +606,7 @@ func authError(err error) error {
 // abandons a request the API may be processing. (Should that line be crossed while ctx ends, the
 // idempotency key makes sending the row again on a re-run harmless.) attempts counts the
 // attempts the SDK made.
-func (im *importer) create(ctx context.Context, p *cashfin.ContactCreateParams) (c *cashfin.Contact, sent bool, attempts int, err error) {
+func (im *importer) create(ctx context.Context, p *cashfin.ContactCreateParams, opts ...cashfin.CallOption) (c *cashfin.Contact, sent bool, attempts int, err error) {
 	reqCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	var wrote, aborted atomic.Bool
@@ -611,7 +622,7 @@ func (im *importer) create(ctx context.Context, p *cashfin.ContactCreateParams) 
 		}
 	})
 	defer stop()
-	c, err = im.client.Contacts.Create(reqCtx, p)
+	c, err = im.client.Contacts.Create(reqCtx, p, opts...)
 	return c, err == nil || !aborted.Load(), int(tries.Load()), err
 }
 

@@ -9,39 +9,46 @@ import (
 	"github.com/cashfin-go/cashfin"
 )
 
-// list is "cashfin contacts list": one page of contacts, newest first, or with --all every page,
-// streamed as it arrives.
-func (a *app) list(ctx context.Context, args []string) error {
-	fs, common := a.newFlagSet("list", "[--page N] [--limit N] [--search S] [--all]", "table")
-	var p cashfin.ContactListParams
-	var all bool
-	fs.IntVar(&p.Page, "page", 1, "page `number`, from 1")
-	fs.IntVar(&p.Limit, "limit", 0, "contacts per page, 1 to 100 (default 10, or 100 with --all)")
-	fs.StringVar(&p.Search, "search", "", "only contacts whose name, email, phone or company contains this")
-	fs.BoolVar(&all, "all", false, "every page from --page on, streamed")
-	rest, err := a.parse(fs, common, args)
-	if err != nil {
-		return err
-	}
-	switch {
-	case len(rest) > 0:
-		return usagef("contacts list: unexpected argument %q", rest[0])
-	case p.Page < 1:
-		return usagef("contacts list: --page %d: want 1 or more", p.Page)
-	case p.Limit < 0 || p.Limit > 100 || (p.Limit == 0 && isSet(fs, "limit")):
-		return usagef("contacts list: --limit %d: want 1 to 100", p.Limit)
-	}
+// listCommand is "cashfin GROUP list": one page of records, newest first, or with --all every
+// page, streamed as it arrives.
+func listCommand[T any](r *resource[T]) *command {
+	return &command{group: r.name, name: "list", synopsis: "[--page N] [--limit N] [--search S] [--all]", format: "table",
+		flags: func(fs *flag.FlagSet) runFunc {
+			var p listParams
+			var all bool
+			fs.IntVar(&p.page, "page", 1, "page `number`, from 1")
+			fs.IntVar(&p.limit, "limit", 0, r.name+" per page, 1 to 100 (default 10, or 100 with --all)")
+			fs.StringVar(&p.search, "search", "", "only "+r.name+" whose name, email, phone or company contains this")
+			fs.BoolVar(&all, "all", false, "every page from --page on, streamed")
+			return func(ctx context.Context, a *app, in *invocation) error {
+				name := in.cmd.title()
+				switch {
+				case len(in.args) > 0:
+					return usagef("%s: unexpected argument %q", name, in.args[0])
+				case p.page < 1:
+					return usagef("%s: --page %d: want 1 or more", name, p.page)
+				case p.limit < 0 || p.limit > 100 || (p.limit == 0 && isSet(fs, "limit")):
+					return usagef("%s: --limit %d: want 1 to 100", name, p.limit)
+				}
+				return list(ctx, a, in, r, p, all)
+			}
+		}}
+}
+
+// list prints the page p, or with all every page from it on.
+func list[T any](ctx context.Context, a *app, in *invocation, r *resource[T], p listParams, all bool) error {
+	common := in.common
 	client, err := a.client(common, 0)
 	if err != nil {
 		return err
 	}
 	callCtx, attempts := countAttempts(ctx)
-	pages := client.Contacts.ListPages(callCtx, &p)
+	pages := r.listPages(callCtx, client, p)
 	if !all {
-		pages = onePage(client.Contacts.List(callCtx, &p))
+		pages = onePage(r.list(callCtx, client, p))
 	}
-	w := newContactWriter(a.stdout, common.format, writerOptions{terminal: a.terminal(a.stdout)})
-	var last *cashfin.Page[cashfin.Contact]
+	w := newRecordWriter(a.stdout, common.format, r.columns, writerOptions{terminal: a.terminal(a.stdout)})
+	var last *cashfin.Page[T]
 	for page, err := range pages {
 		if err != nil {
 			if last != nil { // end what was streamed (a JSON array, say); print nothing otherwise
@@ -64,20 +71,13 @@ func (a *app) list(ctx context.Context, args []string) error {
 		return err
 	}
 	if pg := last.Pagination; !all && common.format == "table" && pg.Pages > 1 {
-		fmt.Fprintf(a.stderr, "page %d of %d (%d contacts): --page N for another, --all for every page\n",
-			pg.Page, pg.Pages, pg.Total)
+		fmt.Fprintf(a.stderr, "page %d of %d (%d %s): --page N for another, --all for every page\n",
+			pg.Page, pg.Pages, pg.Total, r.name)
 	}
 	return nil
 }
 
 // onePage is the result of a single List as a sequence of pages, so one loop prints both list forms.
-func onePage(p *cashfin.Page[cashfin.Contact], err error) iter.Seq2[*cashfin.Page[cashfin.Contact], error] {
-	return func(yield func(*cashfin.Page[cashfin.Contact], error) bool) { yield(p, err) }
-}
-
-// isSet reports whether the flag name was given on the command line.
-func isSet(fs *flag.FlagSet, name string) bool {
-	set := false
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
-	return set
+func onePage[T any](p *cashfin.Page[T], err error) iter.Seq2[*cashfin.Page[T], error] {
+	return func(yield func(*cashfin.Page[T], error) bool) { yield(p, err) }
 }

@@ -37,6 +37,8 @@ type cli struct {
 	terminal bool
 	width    int // the terminal's width in columns, 0 for unknown
 	opts     []cashfin.Option
+	vars     map[string]string // other environment variables
+	announce time.Duration     // the shortest pause said on standard error; 0 for the default
 }
 
 // newCLI returns a runner pointed at srv (or at nothing, when srv is nil), with fast retries and
@@ -65,7 +67,7 @@ func (c *cli) env(name string) string {
 	case cashfin.EnvBaseURL:
 		return c.baseURL
 	}
-	return ""
+	return c.vars[name]
 }
 
 // run runs "cashfin args..." with ctx.
@@ -80,6 +82,7 @@ func (c *cli) runCtx(ctx context.Context, args ...string) result {
 		termWidth:     func() int { return c.width },
 		clientOptions: c.opts,
 		pauseMin:      5 * time.Millisecond,
+		announceMin:   c.announce,
 		tick:          time.Millisecond,
 	}
 	code := a.run(ctx, args)

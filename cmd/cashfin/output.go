@@ -6,43 +6,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/rivo/uniseg"
-
-	"github.com/cashfin-go/cashfin"
 )
 
-// column is one field of a contact as the CLI prints it, named as the API names it.
-type column struct {
+// column is one field of a record as the CLI prints it, named as the API names it.
+type column[T any] struct {
 	name  string
 	width int // a table column is at least this wide, so that most pages fit the first one's widths
-	value func(c *cashfin.Contact) string
+	value func(r *T) string
 }
-
-// listColumns are the fields of a list item; detailColumns add those only Get returns.
-var (
-	listColumns = []column{
-		{"_id", 24, func(c *cashfin.Contact) string { return c.ID }},
-		{"name", 24, func(c *cashfin.Contact) string { return c.Name }},
-		{"email", 28, func(c *cashfin.Contact) string { return c.Email }},
-		{"phone", 16, func(c *cashfin.Contact) string { return c.Phone }},
-		{"position", 20, func(c *cashfin.Contact) string { return c.Position }},
-		{"companyname", 24, func(c *cashfin.Contact) string { return c.CompanyName }},
-		{"createdat", 24, func(c *cashfin.Contact) string { return formatTime(c.CreatedAt) }},
-	}
-	detailColumns = append(listColumns[:len(listColumns):len(listColumns)],
-		column{"active", 6, func(c *cashfin.Contact) string {
-			if c.Active == nil {
-				return ""
-			}
-			return strconv.FormatBool(*c.Active)
-		}},
-		column{"updatedat", 24, func(c *cashfin.Contact) string { return formatTime(c.UpdatedAt) }},
-	)
-)
 
 // formatTime renders t as the API does (RFC 3339, UTC, milliseconds), or "" for the zero time.
 func formatTime(t time.Time) string {
@@ -52,52 +27,49 @@ func formatTime(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05.000Z07:00")
 }
 
-// contactWriter writes contacts in one of the output formats, streaming: nothing is held back
-// but the current table page.
-type contactWriter interface {
-	// Write writes one contact.
-	Write(c *cashfin.Contact) error
+// recordWriter writes records (contacts, customers) in one of the output formats, streaming:
+// nothing is held back but the current table page.
+type recordWriter[T any] interface {
+	// Write writes one record.
+	Write(r *T) error
 	// Flush marks the end of a page: a table aligns its columns per page and is written out.
 	Flush() error
 	// Close ends the output (the closing bracket of a JSON array) and flushes everything.
 	Close() error
 }
 
-// writerOptions tune a contactWriter.
+// writerOptions tune a recordWriter.
 type writerOptions struct {
-	columns   []column
 	single    bool // json: one object rather than an array (get, create)
 	excelSafe bool // csv: defuse cells a spreadsheet would run as a formula
 	terminal  bool // csv: the output is a terminal: cells lose control characters and escape sequences
 }
 
-// newContactWriter returns a writer of format (table, json, jsonl or csv) to w.
-func newContactWriter(w io.Writer, format string, opts writerOptions) contactWriter {
-	if opts.columns == nil {
-		opts.columns = listColumns
-	}
+// newRecordWriter returns a writer of format (table, json, jsonl or csv) to w; columns are the
+// fields of the table and CSV formats (JSON writes the record's own JSON form).
+func newRecordWriter[T any](w io.Writer, format string, columns []column[T], opts writerOptions) recordWriter[T] {
 	bw := bufio.NewWriter(w)
 	switch format {
 	case "json":
-		return &jsonWriter{w: bw, single: opts.single}
+		return &jsonWriter[T]{w: bw, single: opts.single}
 	case "jsonl":
-		return &jsonlWriter{w: bw}
+		return &jsonlWriter[T]{w: bw}
 	case "csv":
-		return &csvWriter{w: bw, cw: csv.NewWriter(bw), columns: opts.columns, excelSafe: opts.excelSafe, terminal: opts.terminal}
+		return &csvWriter[T]{w: bw, cw: csv.NewWriter(bw), columns: columns, excelSafe: opts.excelSafe, terminal: opts.terminal}
 	default:
-		return newTableWriter(bw, opts.columns)
+		return newTableWriter(bw, columns)
 	}
 }
 
-// jsonWriter writes one JSON value: an array of contacts, one per line, or a single indented object.
-type jsonWriter struct {
+// jsonWriter writes one JSON value: an array of records, one per line, or a single indented object.
+type jsonWriter[T any] struct {
 	w      *bufio.Writer
 	single bool
 	n      int
 }
 
 // Write adds c: an indented object in single mode, else the next element of the array.
-func (j *jsonWriter) Write(c *cashfin.Contact) error {
+func (j *jsonWriter[T]) Write(c *T) error {
 	if j.single {
 		b, err := json.MarshalIndent(c, "", "  ")
 		if err != nil {
@@ -122,10 +94,10 @@ func (j *jsonWriter) Write(c *cashfin.Contact) error {
 }
 
 // Flush writes out what is buffered.
-func (j *jsonWriter) Flush() error { return j.w.Flush() }
+func (j *jsonWriter[T]) Flush() error { return j.w.Flush() }
 
 // Close ends the JSON value ("null" or "[]" when nothing was written) and flushes.
-func (j *jsonWriter) Close() error {
+func (j *jsonWriter[T]) Close() error {
 	switch {
 	case j.single && j.n == 0:
 		j.w.WriteString("null\n")
@@ -139,10 +111,10 @@ func (j *jsonWriter) Close() error {
 }
 
 // jsonlWriter writes one JSON object per line.
-type jsonlWriter struct{ w *bufio.Writer }
+type jsonlWriter[T any] struct{ w *bufio.Writer }
 
 // Write adds c as one line of JSON.
-func (j *jsonlWriter) Write(c *cashfin.Contact) error {
+func (j *jsonlWriter[T]) Write(c *T) error {
 	b, err := json.Marshal(c)
 	if err != nil {
 		return err
@@ -152,16 +124,16 @@ func (j *jsonlWriter) Write(c *cashfin.Contact) error {
 }
 
 // Flush writes out what is buffered.
-func (j *jsonlWriter) Flush() error { return j.w.Flush() }
+func (j *jsonlWriter[T]) Flush() error { return j.w.Flush() }
 
 // Close flushes: JSON lines need no ending.
-func (j *jsonlWriter) Close() error { return j.w.Flush() }
+func (j *jsonlWriter[T]) Close() error { return j.w.Flush() }
 
 // csvWriter writes RFC 4180 CSV with a header row of the API's field names.
-type csvWriter struct {
+type csvWriter[T any] struct {
 	w         *bufio.Writer
 	cw        *csv.Writer
-	columns   []column
+	columns   []column[T]
 	excelSafe bool
 	terminal  bool
 	started   bool
@@ -169,7 +141,7 @@ type csvWriter struct {
 }
 
 // header writes the header row, once.
-func (c *csvWriter) header() error {
+func (c *csvWriter[T]) header() error {
 	if c.started {
 		return nil
 	}
@@ -182,7 +154,7 @@ func (c *csvWriter) header() error {
 }
 
 // Write adds ct as a row, after the header row if it is the first.
-func (c *csvWriter) Write(ct *cashfin.Contact) error {
+func (c *csvWriter[T]) Write(ct *T) error {
 	if err := c.header(); err != nil {
 		return err
 	}
@@ -201,7 +173,7 @@ func (c *csvWriter) Write(ct *cashfin.Contact) error {
 }
 
 // Flush writes out what is buffered.
-func (c *csvWriter) Flush() error {
+func (c *csvWriter[T]) Flush() error {
 	c.cw.Flush()
 	if err := c.cw.Error(); err != nil {
 		return err
@@ -211,7 +183,7 @@ func (c *csvWriter) Flush() error {
 
 // Close flushes, writing the header row if no contact was written, so an empty export is
 // still a CSV with its columns.
-func (c *csvWriter) Close() error {
+func (c *csvWriter[T]) Close() error {
 	if err := c.header(); err != nil {
 		return err
 	}
@@ -233,20 +205,20 @@ func excelSafe(v string) string {
 // widest cell seen so far, measured as the terminal displays it (combining marks take no room,
 // East Asian wide characters two cells), so pages line up under one header. When a later page
 // holds a wider cell, its column grows and the header is written again above that page.
-type tableWriter struct {
+type tableWriter[T any] struct {
 	w       *bufio.Writer
-	columns []column
+	columns []column[T]
 	widths  []int      // column widths in display cells, 0 before the first page
 	rows    [][]string // the page being buffered
 	started bool       // the header has been written
 }
 
-func newTableWriter(w *bufio.Writer, columns []column) *tableWriter {
-	return &tableWriter{w: w, columns: columns, widths: make([]int, len(columns))}
+func newTableWriter[T any](w *bufio.Writer, columns []column[T]) *tableWriter[T] {
+	return &tableWriter[T]{w: w, columns: columns, widths: make([]int, len(columns))}
 }
 
 // Write buffers c as a line of the current page.
-func (t *tableWriter) Write(c *cashfin.Contact) error {
+func (t *tableWriter[T]) Write(c *T) error {
 	row := make([]string, len(t.columns))
 	for i, col := range t.columns {
 		row[i] = tableCell(col.value(c))
@@ -266,7 +238,7 @@ func tableCell(v string) string {
 
 // Flush writes the page buffered so far, aligned, after the header when it is the first page
 // or when a column had to grow.
-func (t *tableWriter) Flush() error {
+func (t *tableWriter[T]) Flush() error {
 	grew := false
 	for i, col := range t.columns {
 		w := max(t.widths[i], col.width, uniseg.StringWidth(col.name))
@@ -292,7 +264,7 @@ func (t *tableWriter) Flush() error {
 }
 
 // line writes cells padded to the column widths, two spaces apart, without trailing spaces.
-func (t *tableWriter) line(cells []string) {
+func (t *tableWriter[T]) line(cells []string) {
 	for i, cell := range cells {
 		t.w.WriteString(cell)
 		if i < len(cells)-1 {
@@ -303,11 +275,12 @@ func (t *tableWriter) line(cells []string) {
 }
 
 // Close writes what is left, the header at least.
-func (t *tableWriter) Close() error { return t.Flush() }
+func (t *tableWriter[T]) Close() error { return t.Flush() }
 
-// writeContact writes one contact in format, for create and get; terminal says w is one.
-func writeContact(w io.Writer, format string, terminal bool, c *cashfin.Contact) error {
-	cw := newContactWriter(w, format, writerOptions{columns: detailColumns, single: true, terminal: terminal})
+// writeRecord writes one record in format with columns, for create, get and update; terminal
+// says w is one.
+func writeRecord[T any](w io.Writer, format string, terminal bool, columns []column[T], c *T) error {
+	cw := newRecordWriter(w, format, columns, writerOptions{single: true, terminal: terminal})
 	if err := cw.Write(c); err != nil {
 		return err
 	}

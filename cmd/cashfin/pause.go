@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"errors"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -64,25 +66,76 @@ func fallbackPause(base time.Duration, n int) time.Duration {
 	return min(d, maxFallbackPause)
 }
 
-// pacer waits out the API's 429s for a bulk command. The SDK already retries a 429 whose
-// Retry-After is short; what reaches the pacer is one it gave up on (a per-minute or per-day
-// limit asks for a long wait), and that pauses every worker, with a word on standard error.
+// defaultAnnounceMin is the shortest pause said on standard error: shorter ones (the per-second
+// window, met every second by a run at the plan's rate) are pacing, not news.
+const defaultAnnounceMin = time.Second
+
+// pacer keeps a bulk command within the API's rate limits. Before each request it consults
+// what the server said of its rate-limit windows (windowBook): when one is exhausted, every
+// worker pauses until it resets, with a word on standard error, rather than meet a 429. What
+// still reaches it as a 429 (the SDK's refusal to send into a window it knows is exhausted, or a
+// 429 with a Retry-After longer than the SDK waits) pauses every worker as long as asked.
 type pacer struct {
-	gate     pauseGate
-	pauseMin time.Duration
-	prog     *progress
-	host     string // the API's host, named in transport errors
+	gate        pauseGate
+	book        windowBook
+	pauseMin    time.Duration
+	announceMin time.Duration
+	prog        *progress
+	host        string // the API's host, named in transport errors
 }
 
-func newPacer(pauseMin time.Duration, prog *progress, host string) *pacer {
-	if pauseMin <= 0 {
-		pauseMin = defaultPauseMin
+func newPacer(a *app, prog *progress, host string) *pacer {
+	p := &pacer{pauseMin: a.pauseMin, announceMin: a.announceMin, prog: prog, host: host}
+	if p.pauseMin <= 0 {
+		p.pauseMin = defaultPauseMin
 	}
-	return &pacer{pauseMin: pauseMin, prog: prog, host: host}
+	if p.announceMin <= 0 {
+		p.announceMin = defaultAnnounceMin
+	}
+	return p
 }
 
-// wait returns once no pause is in force, or ctx's error if it ends first.
-func (p *pacer) wait(ctx context.Context) error { return p.gate.wait(ctx) }
+// wait returns once a request may go: no pause in force and no window known to be exhausted
+// (it then counts the request against the windows known, and done must follow), or ctx's error
+// if it ends first.
+func (p *pacer) wait(ctx context.Context) error {
+	for {
+		if err := p.gate.wait(ctx); err != nil {
+			return err
+		}
+		d, answer := p.book.take(time.Now())
+		switch {
+		case answer != nil:
+			select {
+			case <-answer:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		case d > 0:
+			p.pauseForWindow(d)
+		default:
+			return nil
+		}
+	}
+}
+
+// done ends a request that wait let go, with the window the server reported on its answer
+// (a zero rateLimit when there was none).
+func (p *pacer) done(rl rateLimit) { p.book.observe(rl.reset, rl.remaining) }
+
+// rateLimit is a window as the server reported it.
+type rateLimit struct {
+	reset     time.Time
+	remaining int
+}
+
+// pauseForWindow pauses every worker for d, until a window resets, and says so when that starts
+// a pause worth a word.
+func (p *pacer) pauseForWindow(d time.Duration) {
+	if p.gate.pause(d) && d >= p.announceMin {
+		p.prog.printf("rate limit reached: waiting %d s for the window to reset\n", int((d+time.Second-1)/time.Second))
+	}
+}
 
 // check looks at the n-th result (from 1) of a call: for a 429 it starts a pause and returns
 // true, so the call is made again once p.wait lets it.
@@ -92,6 +145,10 @@ func (p *pacer) check(err error, n int) (again bool) {
 		return false
 	}
 	d := apiErr.RetryAfter
+	if d > 0 && windowOf(apiErr) != (rateLimit{}) { // the window the SDK knows is exhausted, or a 429 saying when it resets
+		p.pauseForWindow(d)
+		return true
+	}
 	if d <= 0 {
 		d = fallbackPause(p.pauseMin, n)
 	}
@@ -107,4 +164,101 @@ func roundPause(d time.Duration) time.Duration {
 		return d.Round(time.Second)
 	}
 	return d.Round(time.Millisecond)
+}
+
+// windowBook is what a bulk command knows of the server's rate-limit windows (X-RateLimit-*),
+// so that it pauses before a window is exhausted rather than meet a 429. The server reports, on
+// each response, the window closest to exhaustion: its reset and the requests it has left. The
+// book keeps, per window (by reset), the fewest requests left that anything says: a response's
+// count less the requests in flight that it may not have counted yet, and one less for every
+// request sent since. Every request counts in every window still open.
+//
+// A window that has reset is forgotten, and the next one is unknown until a response reports
+// it: while the server has reported windows before and none is open, one request at a time
+// goes out to learn it, so that a burst at the start of a window cannot overrun it.
+type windowBook struct {
+	mu       sync.Mutex
+	seen     bool          // the server has reported a window: it sends the headers
+	left     map[int64]int // reset (Unix nanoseconds) → requests left
+	inflight int           // requests taken and not yet observed
+	answered chan struct{} // closed (and replaced) when a response is observed
+}
+
+// take claims a request at now. It returns wait 0 when the request may go (it is then counted,
+// and observe must follow); wait > 0, the time until the latest reset of an exhausted window,
+// when one is; or a channel closed at the next observed answer, when the request must wait
+// for one to learn the window.
+func (b *windowBook) take(now time.Time) (wait time.Duration, answer <-chan struct{}) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.answered == nil {
+		b.answered, b.left = make(chan struct{}), map[int64]int{}
+	}
+	open := 0
+	for reset, n := range b.left {
+		switch d := time.Unix(0, reset).Sub(now); {
+		case d <= 0:
+			delete(b.left, reset)
+		case n <= 0:
+			wait = max(wait, d)
+		default:
+			open++
+		}
+	}
+	if wait > 0 {
+		return wait, nil
+	}
+	if b.seen && open == 0 && b.inflight > 0 {
+		return 0, b.answered
+	}
+	for reset := range b.left {
+		b.left[reset]--
+	}
+	b.inflight++
+	return 0, nil
+}
+
+// observe ends a request that take let go, with the window its response reported, if any (a
+// zero reset for none: no response, or no headers).
+func (b *windowBook) observe(reset time.Time, remaining int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.inflight--
+	close(b.answered)
+	b.answered = make(chan struct{})
+	if reset.IsZero() {
+		return
+	}
+	b.seen = true
+	key := reset.UnixNano()
+	n := remaining - b.inflight // requests in flight may not be counted in it yet
+	if old, ok := b.left[key]; !ok || n < old {
+		b.left[key] = n
+	}
+}
+
+// windowOf is the window an API error reports: the 429's own headers, or the window the SDK
+// knew to be exhausted when it refused to send.
+func windowOf(e *cashfin.APIError) rateLimit {
+	if e.RateLimit.Reset.IsZero() {
+		return rateLimit{}
+	}
+	return rateLimit{reset: e.RateLimit.Reset, remaining: e.RateLimit.Remaining}
+}
+
+// reportedWindow is the window the answer to a call reported: its response's (filled by
+// cashfin.WithResponseInto), or, when no response was received (the SDK refused to send),
+// its error's. A Remaining header that is absent or not a count reports no window.
+func reportedWindow(resp *cashfin.Response, err error) rateLimit {
+	if resp.StatusCode == 0 {
+		var apiErr *cashfin.APIError
+		if errors.As(err, &apiErr) {
+			return windowOf(apiErr)
+		}
+		return rateLimit{}
+	}
+	if _, perr := strconv.Atoi(strings.TrimSpace(resp.Header.Get("X-RateLimit-Remaining"))); perr != nil || resp.RateLimit.Reset.IsZero() {
+		return rateLimit{}
+	}
+	return rateLimit{reset: resp.RateLimit.Reset, remaining: resp.RateLimit.Remaining}
 }
