@@ -174,16 +174,19 @@ var ownedHeaders = map[string]string{
 }
 
 // checkHeader accepts a key that is an RFC 9110 token the SDK does not own, and a value without
-// CR, LF or NUL.
+// CR, LF or NUL. Its messages never quote the key or the value: a caller who swapped WithHeader's
+// arguments would otherwise see the client secret in the error (NewClient applies its options
+// before it knows the secret, so it could not take it out). Only an owned name, one of the SDK's
+// own, is named.
 func checkHeader(key, value string) error {
 	if key == "" || strings.IndexFunc(key, func(r rune) bool { return !isTokenChar(r) }) >= 0 {
-		return fmt.Errorf("WithHeader: %q is not a valid header name", key)
+		return errors.New("WithHeader: the header name is not an RFC 9110 token (letters, digits and !#$%&'*+-.^_`|~)")
 	}
 	if why, owned := ownedHeaders[http.CanonicalHeaderKey(key)]; owned {
 		return fmt.Errorf("WithHeader: %s is set by the SDK (%s)", http.CanonicalHeaderKey(key), why)
 	}
 	if strings.ContainsAny(value, "\r\n\x00") {
-		return fmt.Errorf("WithHeader: the value of %s holds CR, LF or NUL", http.CanonicalHeaderKey(key))
+		return errors.New("WithHeader: a header value holds CR, LF or NUL")
 	}
 	return nil
 }
