@@ -199,8 +199,9 @@ func isTokenChar(r rune) bool {
 
 // WithIdempotencyKey sets the Idempotency-Key of one POST or PATCH call (such as a create): 1 to
 // 255 printable ASCII characters, under the same rules as ContactCreateParams.IdempotencyKey.
-// Giving both with different values is an error matching ErrInvalidParams. A GET ignores it. It
-// is per call only: NewClient refuses it.
+// Giving both with different values is an error matching ErrInvalidParams. Get and List ignore
+// it; Do refuses it on a GET, PUT or DELETE, which carries no Idempotency-Key. It is per call
+// only: NewClient refuses it.
 func WithIdempotencyKey(key string) CallOption {
 	return perCallOption{name: "WithIdempotencyKey", apply: func(s *callSettings) error {
 		if !validIdempotencyKey(key) {
