@@ -321,14 +321,21 @@ func (t *Transport) admit(ctx context.Context, call *Call) error {
 	return t.wait(ctx)
 }
 
-// prepareRetry runs before every retry: it holds the attempt like the first one.
+// prepareRetry runs before every retry: it holds the attempt like the first one. A refusal says
+// how many attempts were made, and how the latest ended, since a request was sent after all.
 func (t *Transport) prepareRetry(req *http.Request) error {
 	ctx := req.Context()
 	call := &t.call
-	if st, ok := ctx.Value(attemptKey{}).(*attempt); ok {
+	st, ok := ctx.Value(attemptKey{}).(*attempt)
+	if ok {
 		call = st.call
 	}
-	return t.admit(ctx, call)
+	err := t.admit(ctx, call)
+	var we *WindowError
+	if ok && errors.As(err, &we) {
+		we.Attempts, we.LastStatus = st.n, st.lastStatus
+	}
+	return err
 }
 
 // noBackoff is retryablehttp's own wait between attempts: none, since policy.check has waited.
@@ -381,6 +388,7 @@ type attempt struct {
 	n            int // the current attempt, 1-based
 	start        time.Time
 	abandoned    error // why a due retry was not made; see Response.Abandoned
+	lastStatus   int   // the status of the latest attempt's response; 0 for a transport error
 
 	// The call's request and response, allocated with the state (see newRequest).
 	body  []byte
