@@ -2,7 +2,9 @@
 // headers, idempotency key), runs the attempts on go-retryablehttp with the SDK's own retry policy,
 // caps and buffers response bodies, and hands back the raw status, header and body, or a transport
 // error, as received. It knows nothing of resources or of the typed errors users see; of the
-// envelope it knows only the body's "retry_after", which it asks package envelope to read.
+// envelope it knows only the body's "retry_after", which it asks package envelope to read. It
+// remembers the server's rate-limit window (X-RateLimit-*) and holds every attempt, retries
+// included, until that window and the client's own limiter admit it (window.go).
 //
 // It also holds the redactor that takes the client secret out of what a server echoed: the caller
 // turns a failure into an error in one place, through Response.Redacted and RedactError, and the
