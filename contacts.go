@@ -5,11 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
-	"net/http"
-	"strings"
 	"time"
-
-	"github.com/cashfin-go/cashfin/internal/transport"
 )
 
 // ContactsService creates and reads the contacts of your business: people associated with it
@@ -64,26 +60,23 @@ func (s *ContactsService) Create(ctx context.Context, params *ContactCreateParam
 	if err != nil {
 		return nil, err
 	}
-	if params == nil || strings.TrimSpace(params.Name) == "" {
-		return nil, fmt.Errorf("%w: a contact needs a name", ErrInvalidParams)
+	if params == nil {
+		return nil, fmt.Errorf("%w: nil ContactCreateParams", ErrInvalidParams)
+	}
+	if err := checkRequired("a contact", "name", params.Name); err != nil {
+		return nil, err
 	}
 	key, err := cs.postKey(params.IdempotencyKey)
 	if err != nil {
 		return nil, err
 	}
-	body, _ := json.Marshal(contactCreateBody{ // strings only: Marshal cannot fail
+	return create[Contact, contactJSON](ctx, s.client, cs, contactCreatePath, contactCreateBody{
 		Name:        params.Name,
 		Email:       params.Email,
 		Phone:       params.Phone,
 		Position:    params.Position,
 		CompanyName: params.CompanyName,
-	})
-	return fetch[Contact, contactJSON](ctx, s.client, cs, &transport.Request{
-		Method:         http.MethodPost,
-		Path:           "/business/contact/create",
-		Body:           body,
-		IdempotencyKey: key,
-	})
+	}, key)
 }
 
 // Get fetches one contact, with all its fields, by ID. A contact that does not exist is an
@@ -98,10 +91,7 @@ func (s *ContactsService) Get(ctx context.Context, id string, opts ...CallOption
 	if err := checkID("contact", id); err != nil {
 		return nil, err
 	}
-	return fetch[Contact, contactJSON](ctx, s.client, cs, &transport.Request{
-		Method: http.MethodGet,
-		Path:   "/business/contact/details/" + id,
-	})
+	return get[Contact, contactJSON](ctx, s.client, cs, contactGetPath+id)
 }
 
 // List fetches one page of contacts, in the API's order. Use ListPages or ListAll to walk them all.
@@ -127,7 +117,11 @@ func (s *ContactsService) ListAll(ctx context.Context, params *ContactListParams
 	return iterateItems(s.ListPages(ctx, params, opts...))
 }
 
-const contactListPath = "/business/contact/list"
+const (
+	contactCreatePath = "/business/contact/create"
+	contactListPath   = "/business/contact/list"
+	contactGetPath    = "/business/contact/details/"
+)
 
 // options are the list's query parameters; nil params are the zero value.
 func (p *ContactListParams) options() listOptions {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -298,14 +299,17 @@ func TestCustomerUpdateAppliedButGetFails(t *testing.T) {
 		assert.Equal(t, 2, rec.len())
 	}
 
-	// A cancelled context after the PATCH: applied, and context.Canceled.
+	// A context cancelled once the PATCH's answer has been read whole: applied, and
+	// context.Canceled. (Cancelling inside the responder raced httpmock, which may then report
+	// the cancellation instead of the answer: the PATCH would not have succeeded.)
 	ctx, cancel := context.WithCancel(context.Background())
 	c, mt := newMockClient(t)
 	rec := &capture{}
 	mt.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
 		rec.add(req)
-		cancel()
-		return reply{status: 200, body: customerModified}.response(req)
+		resp, err := reply{status: 200, body: customerModified}.response(req)
+		resp.Body = &cancelAtEOF{r: resp.Body, cancel: cancel}
+		return resp, err
 	})
 	_, err := c.Customers.Update(ctx, testID, &cashfin.CustomerUpdateParams{City: cashfin.Ptr("Nairobi")})
 	require.ErrorIs(t, err, context.Canceled)
@@ -443,3 +447,19 @@ func TestCustomersSecretSweep(t *testing.T) {
 		cashfin.CustomerUpdateParams{City: cashfin.Ptr("x")}, cashfin.CustomerListParams{Search: "j"})
 	assert.Equal(t, "cashfin.Client{Contacts: ..., Customers: ..., secret: [redacted]}", fmt.Sprintf("%+v", c))
 }
+
+// cancelAtEOF is a response body that cancels a context once it has been read to the end.
+type cancelAtEOF struct {
+	r      io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelAtEOF) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err == io.EOF {
+		b.cancel()
+	}
+	return n, err
+}
+
+func (b *cancelAtEOF) Close() error { return b.r.Close() }

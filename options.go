@@ -174,16 +174,19 @@ var ownedHeaders = map[string]string{
 }
 
 // checkHeader accepts a key that is an RFC 9110 token the SDK does not own, and a value without
-// CR, LF or NUL.
+// CR, LF or NUL. Its messages never quote the key or the value: a caller who swapped WithHeader's
+// arguments would otherwise see the client secret in the error (NewClient applies its options
+// before it knows the secret, so it could not take it out). Only an owned name, one of the SDK's
+// own, is named.
 func checkHeader(key, value string) error {
 	if key == "" || strings.IndexFunc(key, func(r rune) bool { return !isTokenChar(r) }) >= 0 {
-		return fmt.Errorf("WithHeader: %q is not a valid header name", key)
+		return errors.New("WithHeader: the header name is not an RFC 9110 token (letters, digits and !#$%&'*+-.^_`|~)")
 	}
 	if why, owned := ownedHeaders[http.CanonicalHeaderKey(key)]; owned {
 		return fmt.Errorf("WithHeader: %s is set by the SDK (%s)", http.CanonicalHeaderKey(key), why)
 	}
 	if strings.ContainsAny(value, "\r\n\x00") {
-		return fmt.Errorf("WithHeader: the value of %s holds CR, LF or NUL", http.CanonicalHeaderKey(key))
+		return errors.New("WithHeader: a header value holds CR, LF or NUL")
 	}
 	return nil
 }
@@ -196,8 +199,9 @@ func isTokenChar(r rune) bool {
 
 // WithIdempotencyKey sets the Idempotency-Key of one POST or PATCH call (such as a create): 1 to
 // 255 printable ASCII characters, under the same rules as ContactCreateParams.IdempotencyKey.
-// Giving both with different values is an error matching ErrInvalidParams. A GET ignores it. It
-// is per call only: NewClient refuses it.
+// Giving both with different values is an error matching ErrInvalidParams. Get and List ignore
+// it; Do refuses it on a GET, PUT or DELETE, which carries no Idempotency-Key. It is per call
+// only: NewClient refuses it.
 func WithIdempotencyKey(key string) CallOption {
 	return perCallOption{name: "WithIdempotencyKey", apply: func(s *callSettings) error {
 		if !validIdempotencyKey(key) {

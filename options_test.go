@@ -106,12 +106,13 @@ func TestConcurrentCallsKeepTheirOwnOptions(t *testing.T) {
 		id := r.Header.Get("X-Call")
 		mu.Lock()
 		attempts[id]++
-		headers[id] = append(headers[id], r.Header.Get("X-Call"))
+		headers[id] = append(headers[id], r.Header.Get("X-Retries"))
 		mu.Unlock()
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := cashfin.NewClient(testSecret, cashfin.WithBaseURL(srv.URL), fast(), cashfin.WithMaxRetries(1))
+	c, err := cashfin.NewClient(testSecret, cashfin.WithBaseURL(srv.URL), fast(), cashfin.WithMaxRetries(1),
+		cashfin.WithHeader("X-Team", "billing")) // a client header: the calls add theirs to a shared map
 	require.NoError(t, err)
 
 	const calls = 40
@@ -122,7 +123,8 @@ func TestConcurrentCallsKeepTheirOwnOptions(t *testing.T) {
 			defer wg.Done()
 			id := strconv.Itoa(i)
 			_, err := c.Contacts.Get(context.Background(), testID,
-				cashfin.WithHeader("X-Call", id), cashfin.WithMaxRetries(i%4))
+				cashfin.WithHeader("X-Call", id), cashfin.WithHeader("X-Retries", strconv.Itoa(i%4)),
+				cashfin.WithMaxRetries(i%4))
 			assert.ErrorIs(t, err, cashfin.ErrServer)
 		}()
 	}
@@ -130,8 +132,8 @@ func TestConcurrentCallsKeepTheirOwnOptions(t *testing.T) {
 	for i := range calls {
 		id := strconv.Itoa(i)
 		assert.Equal(t, i%4+1, attempts[id], "call %s", id)
-		for _, h := range headers[id] {
-			assert.Equal(t, id, h)
+		for _, h := range headers[id] { // both headers of every attempt are its own call's
+			assert.Equal(t, strconv.Itoa(i%4), h, "call %s", id)
 		}
 	}
 	assert.Len(t, attempts, calls, "a request without its call's header: %v", attempts)

@@ -136,19 +136,27 @@ func TestRecorderNeverShowsTheSecret(t *testing.T) {
 	require.NoError(t, err)
 	for range client.Contacts.ListAll(ctx, nil) {
 	}
+	cust, err := client.Customers.Create(ctx, &cashfin.CustomerCreateParams{Name: "C " + secret, Email: "c@x.test",
+		Phone: "+254700000000", Country: "Kenya", Currency: "KES"})
+	require.NoError(t, err)
+	_, err = client.Customers.Update(ctx, cust.ID, &cashfin.CustomerUpdateParams{City: cashfin.Ptr(secret)}) // PATCH, then GET
+	require.NoError(t, err)
+	require.NoError(t, client.Do(ctx, http.MethodPost, "/business/customer/create", nil, map[string]string{"name": "D " + secret,
+		"email": "d@x.test", "phone": "+254700000001", "country": "Kenya", "currency": "KES"}, nil))
 	wrong, err := cashfin.NewClient("cs_wrong_secret", cashfin.WithBaseURL(srv.URL), cashfin.WithMaxRetries(0))
 	require.NoError(t, err)
 	_, err = wrong.Contacts.List(ctx, nil)
 	require.ErrorIs(t, err, cashfin.ErrUnauthorized)
 
 	reqs := srv.Requests()
-	require.Len(t, reqs, 5)
+	require.Len(t, reqs, 9)
 	dump := fmt.Sprintf("%+v %#v", reqs, reqs)
 	for _, r := range reqs {
 		dump += string(r.Body) + r.Query + fmt.Sprint(r.Header)
 	}
 	requireNoSecret(t, dump, secret)
 	assert.Equal(t, "[redacted]", reqs[0].Header.Get("Authorization"))
-	assert.Equal(t, "cs_wrong_secret", reqs[4].Header.Get("Authorization"), "a wrong secret is shown as sent")
-	assert.Equal(t, http.StatusUnauthorized, reqs[4].Status)
+	assert.Equal(t, http.MethodPatch, reqs[5].Method)
+	assert.Equal(t, "cs_wrong_secret", reqs[8].Header.Get("Authorization"), "a wrong secret is shown as sent")
+	assert.Equal(t, http.StatusUnauthorized, reqs[8].Status)
 }

@@ -53,12 +53,20 @@ func record(dst *Response, resp *transport.Response) {
 }
 
 // windowError is the SDK's refusal to send into a rate-limit window the server reported
-// exhausted, resetting after the call's longest retry wait.
+// exhausted, resetting after the call's longest retry wait. When attempts were sent before the
+// refusal (a retry was refused), the message says so, and how the latest one ended.
 func windowError(method, path string, we *transport.WindowError) *APIError {
+	sent := "not sent"
+	switch {
+	case we.Attempts > 0 && we.LastStatus > 0:
+		sent = fmt.Sprintf("attempt %d was answered %d, and its retry was not sent", we.Attempts, we.LastStatus)
+	case we.Attempts > 0:
+		sent = fmt.Sprintf("attempt %d failed without an answer, and its retry was not sent", we.Attempts)
+	}
 	return &APIError{
 		StatusCode: http.StatusTooManyRequests,
 		Message: fmt.Sprintf("rate limit known to be exhausted (the server reported 0 requests remaining): "+
-			"not sent; the window resets in %s", we.Left.Round(time.Second)),
+			"%s; the window resets in %s", sent, we.Left.Round(time.Second)),
 		RetryAfter: we.Left,
 		RateLimit:  publicRateLimit(we.RateLimit),
 		Method:     method,

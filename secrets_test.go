@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -326,5 +327,34 @@ func panicMessage(f func()) (msg string) {
 func withBase(raw string) func() (*cashfin.Client, error) {
 	return func() (*cashfin.Client, error) {
 		return cashfin.NewClient(canarySecret, cashfin.WithBaseURL(raw))
+	}
+}
+
+// TestWithHeaderErrorsDoNotQuoteTheKey: a secret passed as WithHeader's key by mistake (the
+// arguments swapped, or "key=secret" pasted whole) is refused without the error repeating it,
+// whether NewClient or a call refuses it. Secrets may hold "/", "+", "=" and "%", which are not
+// token characters; one that is all token characters is refused for its value instead.
+func TestWithHeaderErrorsDoNotQuoteTheKey(t *testing.T) {
+	t.Parallel()
+	const secret = "cs_live_a/b+c=d%e_CANARY"
+	for name, opt := range map[string]cashfin.CallOption{
+		"secret as key":            cashfin.WithHeader(secret, "X-Api-Key"),
+		"key=secret":               cashfin.WithHeader("X-Api-Key="+secret, ""),
+		"token secret, bad value":  cashfin.WithHeader(canarySecret, "a\nb"),
+		"token secret and a colon": cashfin.WithHeader(canarySecret+":", "x"),
+	} {
+		_, err := cashfin.NewClient(secret, opt)
+		require.Error(t, err, name)
+		assertSweep(t, secret, name+": NewClient", err)
+		assertSweep(t, canarySecret, name+": NewClient", err)
+		assert.NotContains(t, strings.ToLower(err.Error()), strings.ToLower(canarySecret), name+": NewClient, in another case")
+
+		c, err := cashfin.NewClient(secret, cashfin.WithBaseURL("http://127.0.0.1:1"))
+		require.NoError(t, err)
+		_, err = c.Contacts.Get(context.Background(), testID, opt)
+		require.ErrorIs(t, err, cashfin.ErrInvalidParams, name)
+		assertSweep(t, secret, name+": Get", err)
+		assertSweep(t, canarySecret, name+": Get", err)
+		assert.NotContains(t, strings.ToLower(err.Error()), strings.ToLower(canarySecret), name+": Get, in another case")
 	}
 }

@@ -85,6 +85,7 @@ func TestExhaustedWindowBeyondMaxWaitIsRefusedWithoutSending(t *testing.T) {
 		assert.Equal(t, http.StatusTooManyRequests, apiErr.StatusCode, name)
 		assert.InDelta(t, float64(time.Until(reset)), float64(apiErr.RetryAfter), float64(2*time.Second), name)
 		assert.Contains(t, apiErr.Message, "known to be exhausted", name)
+		assert.Contains(t, apiErr.Message, "not sent;", name)
 		assert.Equal(t, 0, apiErr.RateLimit.Remaining, name)
 		assert.Equal(t, 60, apiErr.RateLimit.Limit, name)
 		assert.Equal(t, reset.Unix(), apiErr.RateLimit.Reset.Unix(), name)
@@ -213,6 +214,8 @@ func TestRetriesHonourTheWindow(t *testing.T) {
 		_, err := c.Contacts.Get(context.Background(), testID)
 		require.ErrorIs(t, err, cashfin.ErrRateLimited)
 		assert.Equal(t, 1, rec.len(), "the retry was sent into an exhausted window")
+		// One request was sent: the error must not say otherwise, and says how it ended.
+		assert.Contains(t, err.Error(), "attempt 1 was answered 503, and its retry was not sent")
 	})
 }
 

@@ -19,8 +19,9 @@ import (
 // nothing more is sent.) secret is the webhook secret, not the client secret.
 //
 // It follows no redirect. An answer other than 2xx is an error naming the status; the answer's
-// body is not read into the error, and no error holds the secret. An empty secret or eventType,
-// or data that does not marshal, is an error and nothing is sent. ctx bounds the whole call.
+// body is not read into the error, and no error, at any depth of its chain, holds the secret. An
+// empty secret or eventType, or data that does not marshal, is an error and nothing is sent. ctx
+// bounds the whole call.
 func SendWebhook(ctx context.Context, url, secret, eventType string, data any) error {
 	if secret == "" || eventType == "" {
 		return errors.New("cashfintest: SendWebhook needs a webhook secret and an event type")
@@ -58,22 +59,32 @@ var webhookClient = &http.Client{
 	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 }
 
-// redactWebhookSecret returns err, or, when its message holds the secret (net/http quotes a
-// malformed answer in its errors, and a receiver knows the secret), an error with the same chain
-// (for errors.Is, context.Canceled above all) whose message does not.
+// redactWebhookSecret returns err, or, when some error in its chain holds the secret (net/http
+// quotes a malformed answer in its errors, and a receiver knows the secret), an error whose message
+// has it taken out and whose chain reaches only the context's error, if the call ended with one
+// (for errors.Is(err, context.Canceled)): the causes that quote the answer are dropped.
 func redactWebhookSecret(err error, secret string) error {
-	msg := err.Error()
-	if !strings.Contains(msg, secret) {
+	holds := false
+	for e := err; e != nil && !holds; e = errors.Unwrap(e) {
+		holds = strings.Contains(e.Error(), secret)
+	}
+	if !holds {
 		return err
 	}
-	return &webhookRedactedError{msg: strings.ReplaceAll(msg, secret, "[redacted]"), err: err}
+	r := &webhookRedactedError{msg: strings.ReplaceAll(err.Error(), secret, "[redacted]")}
+	for _, c := range []error{context.Canceled, context.DeadlineExceeded} {
+		if errors.Is(err, c) {
+			r.cause = c
+		}
+	}
+	return r
 }
 
 // webhookRedactedError is an error whose message has had the webhook secret taken out.
 type webhookRedactedError struct {
-	msg string
-	err error
+	msg   string
+	cause error // context.Canceled, context.DeadlineExceeded or nil
 }
 
 func (e *webhookRedactedError) Error() string { return e.msg }
-func (e *webhookRedactedError) Unwrap() error { return e.err }
+func (e *webhookRedactedError) Unwrap() error { return e.cause }

@@ -38,8 +38,10 @@ func (p *policy) check(ctx context.Context, resp *http.Response, err error) (boo
 	if st == nil { // not a call made by Transport.Do
 		return false, nil
 	}
+	st.lastStatus = 0
 	if resp != nil {
 		p.window.observe(resp.Header)
+		st.lastStatus = resp.StatusCode
 	}
 	retry, wait := decide(st.call, st.n, resp, err)
 	if retry {

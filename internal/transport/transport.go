@@ -2,7 +2,9 @@
 // headers, idempotency key), runs the attempts on go-retryablehttp with the SDK's own retry policy,
 // caps and buffers response bodies, and hands back the raw status, header and body, or a transport
 // error, as received. It knows nothing of resources or of the typed errors users see; of the
-// envelope it knows only the body's "retry_after", which it asks package envelope to read.
+// envelope it knows only the body's "retry_after", which it asks package envelope to read. It
+// remembers the server's rate-limit window (X-RateLimit-*) and holds every attempt, retries
+// included, until that window and the client's own limiter admit it (window.go).
 //
 // It also holds the redactor that takes the client secret out of what a server echoed: the caller
 // turns a failure into an error in one place, through Response.Redacted and RedactError, and the
@@ -321,14 +323,21 @@ func (t *Transport) admit(ctx context.Context, call *Call) error {
 	return t.wait(ctx)
 }
 
-// prepareRetry runs before every retry: it holds the attempt like the first one.
+// prepareRetry runs before every retry: it holds the attempt like the first one. A refusal says
+// how many attempts were made, and how the latest ended, since a request was sent after all.
 func (t *Transport) prepareRetry(req *http.Request) error {
 	ctx := req.Context()
 	call := &t.call
-	if st, ok := ctx.Value(attemptKey{}).(*attempt); ok {
+	st, ok := ctx.Value(attemptKey{}).(*attempt)
+	if ok {
 		call = st.call
 	}
-	return t.admit(ctx, call)
+	err := t.admit(ctx, call)
+	var we *WindowError
+	if ok && errors.As(err, &we) {
+		we.Attempts, we.LastStatus = st.n, st.lastStatus
+	}
+	return err
 }
 
 // noBackoff is retryablehttp's own wait between attempts: none, since policy.check has waited.
@@ -381,6 +390,7 @@ type attempt struct {
 	n            int // the current attempt, 1-based
 	start        time.Time
 	abandoned    error // why a due retry was not made; see Response.Abandoned
+	lastStatus   int   // the status of the latest attempt's response; 0 for a transport error
 
 	// The call's request and response, allocated with the state (see newRequest).
 	body  []byte

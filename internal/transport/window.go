@@ -99,6 +99,9 @@ func (w *window) exhausted(now time.Time) (time.Duration, RateLimit) {
 type WindowError struct {
 	Left      time.Duration // until the window resets
 	RateLimit RateLimit     // the window as last reported
+	// Attempts is how many attempts of the call were sent before a retry was refused; 0 when
+	// the call's first attempt was. LastStatus is how the latest ended (0: a transport error).
+	Attempts, LastStatus int
 }
 
 func (e *WindowError) Error() string {
