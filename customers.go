@@ -172,7 +172,7 @@ func (s *CustomersService) Update(ctx context.Context, id string, params *Custom
 	if err := params.check(); err != nil {
 		return nil, err
 	}
-	return update[Customer, customerJSON](ctx, s.client, cs, customerUpdatePath+id, params,
+	return update[Customer, customerJSON](ctx, s.client, cs, customerUpdatePath+id, params, "name",
 		func(ctx context.Context, cs *callSettings) (*Customer, error) { return s.get(ctx, cs, id) })
 }
 

@@ -1,6 +1,7 @@
 package cashfin
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -32,7 +33,8 @@ func get[T any, W wire[T]](ctx context.Context, c *Client, s *callSettings, path
 
 // update sends body, JSON-encoded, to path as a PATCH with an Idempotency-Key (WithIdempotencyKey's,
 // else a new one; the same on every retry), and returns the record as it stands afterwards: the
-// answer's data when it is a whole record (an object with a "name"), else what readBack reads with
+// answer's data when it is a whole record (an object with a non-null field named field, such as a
+// customer's "name"), else what readBack reads with
 // the same settings. The API's documented update answer is only {"_id": ..., "modified": n}, so
 // readBack is the usual path; a whole record is taken when a server sends one. WithResponseInto
 // describes the call's final response: readBack's when there is one.
@@ -40,7 +42,7 @@ func get[T any, W wire[T]](ctx context.Context, c *Client, s *callSettings, path
 // Once the PATCH has succeeded, every error says that the update was applied, and wraps the
 // error of what failed after it (readBack's, or the answer's decoding), so that it still matches
 // its kind.
-func update[T any, W wire[T]](ctx context.Context, c *Client, s *callSettings, path string, body any,
+func update[T any, W wire[T]](ctx context.Context, c *Client, s *callSettings, path string, body any, field string,
 	readBack func(context.Context, *callSettings) (*T, error)) (*T, error) {
 	key, err := s.postKey("")
 	if err != nil {
@@ -56,7 +58,7 @@ func update[T any, W wire[T]](ctx context.Context, c *Client, s *callSettings, p
 	if err != nil {
 		return nil, err // success:false, or not an envelope: not applied, as far as anyone can tell
 	}
-	if wholeRecord(answer) {
+	if wholeRecord(answer, field) {
 		var w W
 		if err := json.Unmarshal(answer, &w); err != nil {
 			return nil, applied(r, c.unexpected(resp, "unexpected response body: "+err.Error()))
@@ -81,12 +83,20 @@ func encodeParams(body any) ([]byte, error) {
 }
 
 // wholeRecord reports whether data, an update's answer, is a record rather than a summary such
-// as {"_id": ..., "modified": 1}: an object with a non-null "name".
-func wholeRecord(data json.RawMessage) bool {
-	var probe struct {
-		Name json.RawMessage `json:"name"`
+// as {"_id": ..., "modified": 1}: an object whose member field (a field every record of the
+// resource has, and a summary lacks) is there and not null.
+func wholeRecord(data json.RawMessage, field string) bool {
+	// The usual summary does not even mention field: skip decoding it. (A field name written with
+	// escapes is missed, and the record is read back: the safe way to be wrong.)
+	if !bytes.Contains(data, []byte(`"`+field+`"`)) {
+		return false
 	}
-	return json.Unmarshal(data, &probe) == nil && len(probe.Name) > 0 && string(probe.Name) != "null"
+	var probe map[string]json.RawMessage
+	if json.Unmarshal(data, &probe) != nil {
+		return false
+	}
+	v, ok := probe[field]
+	return ok && string(v) != "null"
 }
 
 // applied wraps err, a failure after the update r succeeded, saying so.
