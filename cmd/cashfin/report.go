@@ -61,13 +61,7 @@ func (a *app) importSummary(ctx context.Context, im *importer, fl *importFlags, 
 
 // host is the host of the API the command talks to, for messages.
 func (a *app) host(c *commonFlags) string {
-	base := c.baseURL
-	if base == "" {
-		base = a.env(cashfin.EnvBaseURL)
-	}
-	if base == "" {
-		base = cashfin.DefaultBaseURL
-	}
+	base := a.baseURL(c)
 	if u, err := url.Parse(base); err == nil && u.Host != "" {
 		return u.Host
 	}
