@@ -26,6 +26,25 @@ func checkCommonHeaders(t *testing.T, h http.Header) {
 	assert.True(t, strings.HasPrefix(ua, "cashfin-go/"+cashfin.Version), "User-Agent %q", ua)
 }
 
+// onlyRequest requires that rec saw exactly one request, checks its method and the headers every
+// request carries, and returns it.
+func onlyRequest(t *testing.T, rec *capture, method string) seen {
+	t.Helper()
+	reqs := rec.all()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, method, reqs[0].Method)
+	checkCommonHeaders(t, reqs[0].Header)
+	return reqs[0]
+}
+
+// jsonBody decodes the JSON body of r.
+func jsonBody(t *testing.T, r seen) map[string]any {
+	t.Helper()
+	var body map[string]any
+	require.NoError(t, json.Unmarshal(r.Body, &body), string(r.Body))
+	return body
+}
+
 func TestCreateWireFormat(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -55,18 +74,12 @@ func TestCreateWireFormat(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tc.params, params, "the caller's params were modified")
 
-			reqs := rec.all()
-			require.Len(t, reqs, 1)
-			r := reqs[0]
-			assert.Equal(t, http.MethodPost, r.Method)
+			r := onlyRequest(t, rec, http.MethodPost)
 			assert.Equal(t, "https://api.test/business/contact/create", r.URL)
-			checkCommonHeaders(t, r.Header)
 			assert.True(t, strings.HasSuffix(r.Header.Get("User-Agent"), " acme-sync/1.2"), r.Header.Get("User-Agent"))
 			assert.Equal(t, "application/json", r.Header.Get("Content-Type"))
 			assert.NotEmpty(t, r.Header.Get("Idempotency-Key"))
-			var body map[string]any
-			require.NoError(t, json.Unmarshal(r.Body, &body), string(r.Body))
-			assert.Equal(t, tc.want, body)
+			assert.Equal(t, tc.want, jsonBody(t, r))
 
 			assert.Equal(t, &cashfin.Contact{
 				ID: testID, Name: "Jane Wanjiku", Email: "jane@acme.test", Phone: "+254712345678",
@@ -140,12 +153,8 @@ func TestListWireFormat(t *testing.T) {
 			if tc.params != nil {
 				assert.Equal(t, before, *tc.params, "the caller's params were modified")
 			}
-			reqs := rec.all()
-			require.Len(t, reqs, 1)
-			r := reqs[0]
-			assert.Equal(t, http.MethodGet, r.Method)
+			r := onlyRequest(t, rec, http.MethodGet)
 			assert.Equal(t, "/business/contact/list", r.Path)
-			checkCommonHeaders(t, r.Header)
 			assert.Empty(t, r.Header.Get("Idempotency-Key"))
 			assert.NotContains(t, r.Query, " ", "the query is not encoded")
 			got, err := url.ParseQuery(r.Query)

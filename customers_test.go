@@ -2,7 +2,6 @@ package cashfin_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -70,17 +69,11 @@ func TestCustomerCreateWireFormat(t *testing.T) {
 			got, err := c.Customers.Create(context.Background(), &params)
 			require.NoError(t, err)
 			assert.Equal(t, tc.params, params, "the caller's params were modified")
-			reqs := rec.all()
-			require.Len(t, reqs, 1)
-			r := reqs[0]
-			assert.Equal(t, http.MethodPost, r.Method)
+			r := onlyRequest(t, rec, http.MethodPost)
 			assert.Equal(t, "https://api.test/business/customer/create", r.URL)
-			checkCommonHeaders(t, r.Header)
 			assert.Equal(t, "application/json", r.Header.Get("Content-Type"))
 			assert.Len(t, r.Header.Get("Idempotency-Key"), 32)
-			var body map[string]any
-			require.NoError(t, json.Unmarshal(r.Body, &body), string(r.Body))
-			assert.Equal(t, tc.want, body)
+			assert.Equal(t, tc.want, jsonBody(t, r))
 			assert.Equal(t, testID, got.ID)
 			assert.Equal(t, "John Doe", got.Name)
 		})

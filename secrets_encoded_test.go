@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 
@@ -65,22 +66,46 @@ var echoScenarios = []struct {
 // *APIError field, and the log.
 func TestSecretNeverLeaksInAnyEncoding(t *testing.T) {
 	t.Parallel()
+	sweepEchoes(t, func(c *faultConn, enc string) bool {
+		if !strings.HasSuffix(c.req.URL.Path, "/list") {
+			return false
+		}
+		// A cache that ignores the page, echoing the secret in the body.
+		c.reply(http.StatusOK, "application/json", `{"success":true,"message":"`+enc+`","data":`+
+			contactsJSON(0, 2)+`,"pagination":{"total":10,"page":1,"limit":2,"pages":5}}`, "X-Request-Id", enc)
+		return true
+	}, func(t *testing.T, secret, _ string, client *cashfin.Client, logs *faultLogs) {
+		ctx := context.Background()
+		for i, sc := range echoScenarios {
+			_, err := client.Contacts.Get(ctx, contactID(i))
+			require.Error(t, err, sc.name)
+			assertNoForm(t, secret, sc.name, err)
+		}
+		var walkErr error
+		for _, err := range client.Contacts.ListAll(ctx, &cashfin.ContactListParams{Limit: 2}) {
+			walkErr = err
+		}
+		require.ErrorIs(t, walkErr, cashfin.ErrUnexpectedResponse)
+		assertNoForm(t, secret, "page walk", walkErr)
+		assert.Empty(t, redacttest.Shows(secret, "log", logs.String()))
+		assert.Contains(t, logs.String(), "cashfin: http attempt")
+	})
+}
+
+// sweepEchoes runs check in a parallel subtest for every secret of redacttest.Secrets and each
+// of its encodings (in a stable order), with a client that logs to logs and retries once, against
+// a loopback server that answers a request with special when it returns true, else with the echo
+// scenario whose index (in hex) ends the request's path.
+func sweepEchoes(t *testing.T, special func(c *faultConn, enc string) bool,
+	check func(t *testing.T, secret, enc string, client *cashfin.Client, logs *faultLogs)) {
 	for _, secret := range redacttest.Secrets {
 		encodings := redacttest.Encodings(secret)
-		names := make([]string, 0, len(encodings))
-		for name := range encodings {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		for _, encName := range names {
+		for _, encName := range slices.Sorted(maps.Keys(encodings)) {
 			enc := encodings[encName]
 			t.Run(fmt.Sprintf("%q/%s", secret, encName), func(t *testing.T) {
 				t.Parallel()
 				srv := newFaultServer(t, func(c *faultConn) {
-					if strings.HasSuffix(c.req.URL.Path, "/list") {
-						// A cache that ignores the page, echoing the secret in the body.
-						c.reply(http.StatusOK, "application/json", `{"success":true,"message":"`+enc+`","data":`+
-							contactsJSON(0, 2)+`,"pagination":{"total":10,"page":1,"limit":2,"pages":5}}`, "X-Request-Id", enc)
+					if special(c, enc) {
 						return
 					}
 					var i int
@@ -91,20 +116,7 @@ func TestSecretNeverLeaksInAnyEncoding(t *testing.T) {
 				client, err := cashfin.NewClient(secret, cashfin.WithBaseURL(srv.URL), fast(),
 					cashfin.WithMaxRetries(1), cashfin.WithLogger(slog.New(logs)))
 				require.NoError(t, err)
-				ctx := context.Background()
-				for i, sc := range echoScenarios {
-					_, err := client.Contacts.Get(ctx, contactID(i))
-					require.Error(t, err, sc.name)
-					assertNoForm(t, secret, sc.name, err)
-				}
-				var walkErr error
-				for _, err := range client.Contacts.ListAll(ctx, &cashfin.ContactListParams{Limit: 2}) {
-					walkErr = err
-				}
-				require.ErrorIs(t, walkErr, cashfin.ErrUnexpectedResponse)
-				assertNoForm(t, secret, "page walk", walkErr)
-				assert.Empty(t, redacttest.Shows(secret, "log", logs.String()))
-				assert.Contains(t, logs.String(), "cashfin: http attempt")
+				check(t, secret, enc, client, logs)
 			})
 		}
 	}

@@ -131,15 +131,8 @@ func (a *app) client(c *commonFlags, rate float64) (*cashfin.Client, error) {
 	if secret == "" {
 		return nil, usagef("no client secret: set %s", cashfin.EnvClientSecret)
 	}
-	base := c.baseURL
-	if base == "" {
-		base = a.env(cashfin.EnvBaseURL)
-	}
-	if base == "" {
-		base = cashfin.DefaultBaseURL
-	}
 	opts := []cashfin.Option{
-		cashfin.WithBaseURL(base),
+		cashfin.WithBaseURL(a.baseURL(c)),
 		cashfin.WithUserAgent("cashfin-cli/" + cashfin.Version),
 	}
 	if rate > 0 {
@@ -151,6 +144,17 @@ func (a *app) client(c *commonFlags, rate float64) (*cashfin.Client, error) {
 		return nil, &usageError{err}
 	}
 	return client, nil
+}
+
+// baseURL is the API the command talks to: --base-url, else CASHFIN_BASE_URL, else production.
+func (a *app) baseURL(c *commonFlags) string {
+	switch {
+	case c.baseURL != "":
+		return c.baseURL
+	case a.env(cashfin.EnvBaseURL) != "":
+		return a.env(cashfin.EnvBaseURL)
+	}
+	return cashfin.DefaultBaseURL
 }
 
 // width returns a function giving standard error's width in columns, 0 when unknown.

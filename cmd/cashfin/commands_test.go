@@ -2,8 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -188,4 +191,37 @@ func TestBaseURL(t *testing.T) {
 	res = c.run("contacts", "list")
 	assert.Equal(t, exitFailure, res.code, "without --base-url, CASHFIN_BASE_URL is used")
 	assert.Contains(t, res.stderr, "127.0.0.1:1")
+}
+
+// TestListAllFailingMidwayLeavesJSONOpen: when a later page fails, list --all exits 1 and what
+// it streamed stays as it was: the JSON array is left open, so that the partial listing cannot be
+// read as a whole one (export does the same).
+func TestListAllFailingMidwayLeavesJSONOpen(t *testing.T) {
+	srv := newServer(t)
+	for i := range 15 {
+		srv.AddContacts(cashfin.Contact{Name: fmt.Sprintf("C%d", i)})
+	}
+	var lists atomic.Int64
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if lists.Add(1) > 1 { // page 2 is refused, as a gateway that drops the session might
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			w.Write([]byte(`{"success":false,"error":"Bad page"}`))
+			return
+		}
+		srv.Handler().ServeHTTP(w, r)
+	}))
+	defer ts.Close()
+	c := newCLI(t, srv)
+	c.baseURL = ts.URL
+	for _, format := range []string{"json", "jsonl"} {
+		lists.Store(0)
+		res := c.run("contacts", "list", "--all", "--limit", "10", "--format", format)
+		assert.Equal(t, exitFailure, res.code, res.stderr)
+		assert.Contains(t, res.stderr, "400 Bad Request")
+		assert.Equal(t, 10, strings.Count(res.stdout, `"name":"C`), "the first page, streamed: %s", res.stdout)
+		if format == "json" {
+			assert.False(t, json.Valid([]byte(res.stdout)), "a partial array is left open: %s", res.stdout)
+		}
+	}
 }

@@ -234,19 +234,8 @@ func (e *exporter[T]) pipeline(ctx context.Context, from, to int) error {
 		if r.err != nil {
 			return r.err
 		}
-		page := r.page
-		for try := 1; ; try++ {
-			gap, err := e.emit(n, page, try > 3)
-			if err != nil {
-				return err
-			}
-			if !gap {
-				break
-			}
-			// Fetched before contacts created since pushed some down past it: fetch it again.
-			if page, err = e.fetch(ctx, n); err != nil {
-				return err
-			}
+		if err := e.emitOrRefetch(ctx, n, r.page); err != nil {
+			return err
 		}
 		if e.done {
 			return nil
@@ -254,6 +243,21 @@ func (e *exporter[T]) pipeline(ctx context.Context, from, to int) error {
 		n++
 	}
 	return ctx.Err()
+}
+
+// emitOrRefetch writes page n, fetching it again while it misses contacts just above it (it was
+// fetched before contacts created since pushed some down past it); the fourth copy is written
+// whatever it misses.
+func (e *exporter[T]) emitOrRefetch(ctx context.Context, n int, page *cashfin.Page[T]) error {
+	for try := 1; ; try++ {
+		gap, err := e.emit(n, page, try > 3)
+		if err != nil || !gap {
+			return err
+		}
+		if page, err = e.fetch(ctx, n); err != nil {
+			return err
+		}
+	}
 }
 
 // accounted checks that the export wrote every contact the server announced on its first page.

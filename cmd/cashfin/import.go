@@ -23,7 +23,7 @@ type rowState int
 const (
 	statePending        rowState = iota // valid, not sent yet
 	stateInvalid                        // failed validation: a failure, never sent
-	stateDuplicate                      // repeats an earlier row's email or phone: skipped
+	stateDuplicate                      // repeats an earlier row's content, email or phone: skipped
 	stateExisting                       // its email or phone is on the server already: skipped
 	stateCreated                        // the API confirmed the contact
 	stateFailed                         // the API refused it, or it could not be sent

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -449,4 +450,37 @@ func TestVersion(t *testing.T) {
 		assert.Equal(t, exitOK, res.code, res.stderr)
 		assert.Regexp(t, `^cashfin \S+ \(cashfin-go SDK `+regexp.QuoteMeta(cashfin.Version)+`\), revision \S+.*, go1\.\S+\n$`, res.stdout)
 	}
+}
+
+// JSON keeps control characters that encoding/json leaves raw (DEL, the C1 controls, of which
+// U+009B is a CSI on its own, and bidi overrides) off a terminal by escaping them: the output
+// stays valid JSON and decodes to the stored text.
+func TestJSONOnTerminalEscapesRawControls(t *testing.T) {
+	name := "Eve \u009b2J\u202eevil\u2066 X\x7fY"
+	srv := newServer(t)
+	srv.AddContacts(cashfin.Contact{Name: name, Email: "eve@x.co"})
+	c := newCLI(t, srv)
+	c.terminal = true
+	list := c.run("contacts", "list", "--format", "jsonl")
+	require.Equal(t, exitOK, list.code, list.stderr)
+	var got cashfin.Contact
+	require.NoError(t, json.Unmarshal([]byte(list.stdout), &got))
+	id := got.ID
+	for _, args := range [][]string{
+		{"contacts", "list", "--format", "json"},
+		{"contacts", "list", "--format", "jsonl"},
+		{"contacts", "get", id},
+	} {
+		res := c.run(args...)
+		require.Equal(t, exitOK, res.code, res.stderr)
+		assert.NotRegexp(t, "[\x7f\u0080-\u009f\u202a-\u202e\u2066-\u2069]", res.stdout, args)
+		assert.Contains(t, res.stdout, `\u009b2J`, args)
+		start := strings.IndexAny(res.stdout, "[{")
+		var v any
+		require.NoError(t, json.Unmarshal([]byte(strings.TrimSpace(res.stdout[start:])), &v), "%v: %s", args, res.stdout)
+		assert.Contains(t, fmt.Sprint(v), name, args)
+	}
+	c.terminal = false
+	res := c.run("contacts", "get", id)
+	assert.Contains(t, res.stdout, "\u009b2J", "not a terminal: the bytes as they are")
 }

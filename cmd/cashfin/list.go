@@ -51,9 +51,8 @@ func list[T any](ctx context.Context, a *app, in *invocation, r *resource[T], p 
 	var last *cashfin.Page[T]
 	for page, err := range pages {
 		if err != nil {
-			if last != nil { // end what was streamed (a JSON array, say); print nothing otherwise
-				w.Close()
-			}
+			// What was streamed stays as it was (each page is flushed): a JSON array is left
+			// open, so that a partial listing never reads as a whole one, as with export.
 			return a.callError(common, err, attempts)
 		}
 		attempts.Store(0) // count the next page's attempts (the SDK may be fetching it already)

@@ -42,7 +42,7 @@ type recordWriter[T any] interface {
 type writerOptions struct {
 	single    bool // json: one object rather than an array (get, create)
 	excelSafe bool // csv: defuse cells a spreadsheet would run as a formula
-	terminal  bool // csv: the output is a terminal: cells lose control characters and escape sequences
+	terminal  bool // the output is a terminal: CSV cells lose control characters and escape sequences, JSON escapes them
 }
 
 // newRecordWriter returns a writer of format (table, json, jsonl or csv) to w; columns are the
@@ -51,9 +51,9 @@ func newRecordWriter[T any](w io.Writer, format string, columns []column[T], opt
 	bw := bufio.NewWriter(w)
 	switch format {
 	case "json":
-		return &jsonWriter[T]{w: bw, single: opts.single}
+		return &jsonWriter[T]{w: bw, single: opts.single, terminal: opts.terminal}
 	case "jsonl":
-		return &jsonlWriter[T]{w: bw}
+		return &jsonlWriter[T]{w: bw, terminal: opts.terminal}
 	case "csv":
 		return &csvWriter[T]{w: bw, cw: csv.NewWriter(bw), columns: columns, excelSafe: opts.excelSafe, terminal: opts.terminal}
 	default:
@@ -63,9 +63,10 @@ func newRecordWriter[T any](w io.Writer, format string, columns []column[T], opt
 
 // jsonWriter writes one JSON value: an array of records, one per line, or a single indented object.
 type jsonWriter[T any] struct {
-	w      *bufio.Writer
-	single bool
-	n      int
+	w        *bufio.Writer
+	single   bool
+	terminal bool // escape what encoding/json leaves raw (see escapeJSON)
+	n        int
 }
 
 // Write adds c: an indented object in single mode, else the next element of the array.
@@ -75,6 +76,9 @@ func (j *jsonWriter[T]) Write(c *T) error {
 		if err != nil {
 			return err
 		}
+		if j.terminal {
+			b = escapeJSON(b)
+		}
 		j.n++
 		j.w.Write(b)
 		return j.w.WriteByte('\n')
@@ -82,6 +86,9 @@ func (j *jsonWriter[T]) Write(c *T) error {
 	b, err := json.Marshal(c)
 	if err != nil {
 		return err
+	}
+	if j.terminal {
+		b = escapeJSON(b)
 	}
 	if j.n == 0 {
 		j.w.WriteString("[\n  ")
@@ -111,13 +118,19 @@ func (j *jsonWriter[T]) Close() error {
 }
 
 // jsonlWriter writes one JSON object per line.
-type jsonlWriter[T any] struct{ w *bufio.Writer }
+type jsonlWriter[T any] struct {
+	w        *bufio.Writer
+	terminal bool // escape what encoding/json leaves raw (see escapeJSON)
+}
 
 // Write adds c as one line of JSON.
 func (j *jsonlWriter[T]) Write(c *T) error {
 	b, err := json.Marshal(c)
 	if err != nil {
 		return err
+	}
+	if j.terminal {
+		b = escapeJSON(b)
 	}
 	j.w.Write(b)
 	return j.w.WriteByte('\n')

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -60,13 +61,7 @@ func (a *app) importSummary(ctx context.Context, im *importer, fl *importFlags, 
 
 // host is the host of the API the command talks to, for messages.
 func (a *app) host(c *commonFlags) string {
-	base := c.baseURL
-	if base == "" {
-		base = a.env(cashfin.EnvBaseURL)
-	}
-	if base == "" {
-		base = cashfin.DefaultBaseURL
-	}
+	base := a.baseURL(c)
 	if u, err := url.Parse(base); err == nil && u.Host != "" {
 		return u.Host
 	}
@@ -113,15 +108,39 @@ func clean(s string) string {
 			continue
 		case r == '\t' || r == '\n' || r == '\r':
 			b.WriteByte(' ')
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x2028 || r == 0x2029 ||
-			(r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069):
-			// C0, DEL, C1 (0x9b is a CSI on its own), line separators, bidi overrides
+		case controlRune(r):
 		default:
 			b.WriteString(s[i : i+size])
 		}
 		i += size
 	}
 	return b.String()
+}
+
+// controlRune reports whether r must not reach a terminal raw: C0, DEL, C1 (0x9b is a CSI on its
+// own), the line separators and the bidi overrides.
+func controlRune(r rune) bool {
+	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x2028 || r == 0x2029 ||
+		(r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
+}
+
+// escapeJSON returns JSON text with every controlRune that encoding/json leaves raw (DEL, C1, the
+// bidi overrides) escaped as \uXXXX: the same JSON value, harmless to a terminal. Such runes only
+// stand inside strings, where the escape is valid; a raw C0 byte is indentation, and stays.
+func escapeJSON(b []byte) []byte {
+	raw := func(r rune) bool { return r >= 0x20 && controlRune(r) }
+	if !bytes.ContainsFunc(b, raw) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	for _, r := range string(b) {
+		if raw(r) {
+			out = fmt.Appendf(out, `\u%04x`, r)
+			continue
+		}
+		out = utf8.AppendRune(out, r)
+	}
+	return out
 }
 
 // decodeRune is utf8.DecodeRuneInString with invalid bytes read as U+FFFD of width 1.

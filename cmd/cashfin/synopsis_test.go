@@ -60,6 +60,13 @@ func TestSynopsisFromTable(t *testing.T) {
 		for ; i < len(lines) && !strings.HasPrefix(lines[i], "cashfin "+cmd.title()+" "); i++ {
 		}
 		require.Less(t, i, len(lines), "%s missing or out of order", cmd.title())
+		shown := 0
+		for _, line := range lines {
+			if strings.HasPrefix(line, "cashfin "+cmd.title()+" ") {
+				shown++
+			}
+		}
+		assert.Equal(t, 1, shown, "%s shows once", cmd.title())
 		res := newCLI(t, nil).run(cmd.group, cmd.name, "-h")
 		assert.Equal(t, exitOK, res.code, cmd.title())
 		assert.True(t, strings.HasPrefix(res.stderr, "usage: cashfin "+cmd.title()+" "+strings.ReplaceAll(cmd.synopsis, "\n", " ")+"\n"), res.stderr)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -17,9 +18,11 @@ import (
 
 const testWebhookSecret = "whsec_test_never_shown"
 
-// receiver is a webhook receiver built on webhook.Handler, keeping the events it accepted.
+// receiver is a webhook receiver built on webhook.Handler, keeping the events it accepted and
+// counting every request that reached it.
 type receiver struct {
 	*httptest.Server
+	hits   atomic.Int64
 	mu     sync.Mutex
 	events []webhook.Event
 	fail   error // what the handler answers with, nil to accept
@@ -27,7 +30,7 @@ type receiver struct {
 
 func newReceiver(t *testing.T, secret string) *receiver {
 	r := &receiver{}
-	r.Server = httptest.NewServer(webhook.Handler(secret, func(_ context.Context, e *webhook.Event) error {
+	h := webhook.Handler(secret, func(_ context.Context, e *webhook.Event) error {
 		r.mu.Lock()
 		defer r.mu.Unlock()
 		if r.fail != nil {
@@ -35,6 +38,10 @@ func newReceiver(t *testing.T, secret string) *receiver {
 		}
 		r.events = append(r.events, *e)
 		return nil
+	})
+	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		r.hits.Add(1)
+		h.ServeHTTP(w, req)
 	}))
 	t.Cleanup(r.Close)
 	return r
@@ -121,7 +128,8 @@ func TestWebhooksSendFailures(t *testing.T) {
 			"cashfin: webhooks send: flag provided but not defined: -format (see \"cashfin webhooks send -h\")\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := len(rcv.received())
+			before, hits := len(rcv.received()), rcv.hits.Load()
+			defer func() { rcv.mu.Lock(); rcv.fail = nil; rcv.mu.Unlock() }()
 			c := webhookCLI(t)
 			if tc.setup != nil {
 				tc.setup(c)
@@ -135,11 +143,11 @@ func TestWebhooksSendFailures(t *testing.T) {
 			assert.Empty(t, res.stdout)
 			assert.NotContains(t, res.stderr, testWebhookSecret)
 			assert.Len(t, rcv.received(), before, "nothing accepted")
+			if tc.code == exitUsage {
+				assert.Equal(t, hits, rcv.hits.Load(), "a usage error sends nothing")
+			}
 		})
 	}
-	rcv.mu.Lock()
-	rcv.fail = nil
-	rcv.mu.Unlock()
 }
 
 func countLines(s string) int {
