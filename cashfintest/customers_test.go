@@ -332,14 +332,6 @@ func customerByID(t *testing.T, h *cashfintest.Handler, id string) cashfin.Custo
 	return cashfin.Customer{}
 }
 
-func customerNames(cs []cashfin.Customer) []string {
-	out := make([]string, len(cs))
-	for i, c := range cs {
-		out[i] = c.Name
-	}
-	return out
-}
-
 func TestAddCustomers(t *testing.T) {
 	srv := cashfintest.NewServer()
 	defer srv.Close()

@@ -135,10 +135,19 @@ func TestAddContacts(t *testing.T) {
 	assert.Len(t, srv.Contacts(), 5, "a panicking AddContacts stores nothing")
 }
 
+// contactNames and customerNames list the names of records, in order.
 func contactNames(cs []cashfin.Contact) []string {
-	out := make([]string, len(cs))
-	for i, c := range cs {
-		out[i] = c.Name
+	return mapSlice(cs, func(c cashfin.Contact) string { return c.Name })
+}
+
+func customerNames(cs []cashfin.Customer) []string {
+	return mapSlice(cs, func(c cashfin.Customer) string { return c.Name })
+}
+
+func mapSlice[T, U any](xs []T, f func(T) U) []U {
+	out := make([]U, len(xs))
+	for i, x := range xs {
+		out[i] = f(x)
 	}
 	return out
 }
