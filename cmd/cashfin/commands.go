@@ -99,7 +99,7 @@ func orList(words []string) string {
 
 // synopsis is the commands' synopsis, one line per command (and per continuation line of a long
 // one, aligned under its first flag), then --version: the usage text, the package
-// comment and the README's CLI section show these lines.
+// comment and the CLI page (cmd/cashfin/README.md) show these lines.
 func synopsis() []string {
 	var lines []string
 	for _, c := range commands {

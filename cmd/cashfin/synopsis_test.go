@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestSynopsisAgrees: the package comment and the README's CLI section show the synopsis the
+// TestSynopsisAgrees: the package comment and the CLI page (cmd/cashfin/README.md) show the synopsis the
 // command table makes, line for line, and -h prints it.
 func TestSynopsisAgrees(t *testing.T) {
 	want := strings.Join(synopsis(), "\n")
@@ -26,9 +26,9 @@ func TestSynopsisAgrees(t *testing.T) {
 	}
 	assert.Equal(t, want, strings.Join(doc, "\n"), "the package comment's synopsis (main.go) is not the table's")
 
-	readme, err := os.ReadFile("../../README.md")
+	readme, err := os.ReadFile("README.md")
 	require.NoError(t, err)
-	assert.Equal(t, want, readmeSynopsis(string(readme)), "the README's CLI synopsis is not the table's")
+	assert.Equal(t, want, readmeSynopsis(string(readme)), "cmd/cashfin/README.md's synopsis is not the table's")
 
 	res := newCLI(t, nil).run("-h")
 	assert.Equal(t, exitOK, res.code)
@@ -37,7 +37,7 @@ func TestSynopsisAgrees(t *testing.T) {
 	}
 }
 
-// readmeSynopsis is the code block of the README's "## CLI" section that starts with a line
+// readmeSynopsis is the code block of the CLI page's "## CLI" section that starts with a line
 // "cashfin ... create".
 func readmeSynopsis(readme string) string {
 	_, section, _ := strings.Cut(readme, "\n## CLI\n")
