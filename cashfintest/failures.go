@@ -28,10 +28,10 @@ type Failure struct {
 	Count int
 	// Method, when set, aims the failure at requests with this method, compared ignoring case.
 	Method string
-	// Path, when set, aims the failure at requests for this path, such as
-	// "/business/customer/details/507f1f77bcf86cd799439011"; one ending in "/", such as
-	// "/business/customer/", at every path under it too. It must begin with "/". The query
-	// string plays no part.
+	// Path, when set, aims the failure at requests for this URL path (decoded, as Request.Path
+	// shows it), such as "/business/customer/details/507f1f77bcf86cd799439011"; one ending in
+	// "/", such as "/business/customer/details/", at every path under it. It must begin with
+	// "/". The query string plays no part.
 	Path string
 }
 

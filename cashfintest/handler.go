@@ -123,7 +123,8 @@ func snapshot[V, F any](s *store[F], out func(*record[F]) V) []V {
 
 // FailNext makes the next n requests fail with status (200 to 599) and an error envelope, before
 // they are processed: nothing is stored, and no Retry-After is sent. It is FailNextWith(Failure{
-// Status: status, Count: n}), except that n <= 0 adds nothing, and shares its queue. A status of
+// Status: status, Count: n}), except that n <= 0 adds nothing, and shares its queue (see
+// FailNextWith for the order when failures aimed at a method or path wait in it). A status of
 // 200 answers {"success":false,...} with 200, as some APIs do. It panics on a status outside
 // 200..599.
 func (h *Handler) FailNext(n, status int) {

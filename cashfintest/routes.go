@@ -26,8 +26,8 @@ import (
 // than one of the fake's own routes takes its requests (a details route for one ID, say), a
 // more general one takes only what the fake's routes do not match. A pattern that conflicts
 // with one of the fake's routes or an earlier Handle, or that ServeMux refuses, makes Handle
-// panic. Handle may be called while the fake is serving: a request is routed by the routes
-// added before it arrived. Reset keeps the routes.
+// panic. Handle may be called while the fake is serving: each request is routed by the routes
+// added by then. Routes cannot be removed, and Reset keeps them.
 func (h *Handler) Handle(pattern string, handler http.Handler) {
 	if handler == nil {
 		panic(fmt.Sprintf("cashfintest: Handle: nil handler for %q", pattern))

@@ -76,6 +76,8 @@ func TestHandleAddsARoute(t *testing.T) {
 		r := send(t, fake, req{target: "/business/invoice/details/inv7"})
 		assert.Equal(t, http.StatusOK, r.status)
 		assert.Equal(t, "inv7", r.env["data"].(map[string]any)["_id"])
+		fake.Reset()
+		assert.Equal(t, http.StatusOK, send(t, fake, req{target: "/business/invoice/details/inv7"}).status, "Reset keeps the routes")
 	})
 }
 

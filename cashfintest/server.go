@@ -110,8 +110,8 @@ func (s *Server) Close() { s.ts.Close() }
 // a per-second window of WithPlan (or WithRateLimit) that its calls exhausted, as any client does
 // with a wait it accepts, so that calls never fail because of it. A minute or day window is
 // refused at once (cashfin.ErrRateLimited, nothing sent), as a client refuses any wait longer
-// than its bound: except in the last second of the minute (or day), when that window ends with
-// the second's and waiting for it is the honest thing. opts come after those and override them.
+// than its bound; only in the last second or so of the minute (or day), when that window ends
+// with the second's, does the client wait for it, and the call is then admitted. opts come after those and override them.
 // It panics if an option fails, as httptest does on setup errors.
 //
 //	client := srv.Client(cashfin.WithMaxRetries(0))
