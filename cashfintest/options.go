@@ -66,8 +66,9 @@ func WithRateLimit(perSecond int) Option { return WithPlan(perSecond, 0, 0) }
 // window, when it admits requests again: a client that waits until then after a Remaining of 0
 // gets no 429. A refused request gets 429 with Retry-After and
 // {"success":false,"error":"Rate limit exceeded. Please try again later.","retry_after":N}, N being the
-// whole seconds, at least 1, until the refusing window ends. A negative limit makes NewServer
-// panic.
+// whole seconds, at least 1, until the refusing window ends. Server.Client waits out the second
+// window and refuses the minute and day windows; see Server.Client. A negative limit makes
+// NewServer panic.
 func WithPlan(perSecond, perMinute, perDay int) Option {
 	return func(c *config) {
 		for _, n := range []int{perSecond, perMinute, perDay} {
