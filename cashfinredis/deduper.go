@@ -61,7 +61,7 @@ func Lease(d time.Duration) DeduperOption {
 // does not contact Redis. An empty prefix or a nil rdb is an error.
 func NewDeduper(rdb redis.UniversalClient, prefix string, opts ...DeduperOption) (*Deduper, error) {
 	switch {
-	case rdb == nil:
+	case isNil(rdb):
 		return nil, errors.New("cashfinredis: NewDeduper: nil Redis client")
 	case strings.TrimSpace(prefix) == "":
 		return nil, errors.New("cashfinredis: NewDeduper: empty prefix")

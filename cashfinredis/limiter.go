@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -39,6 +40,7 @@ type Limiter struct {
 	guard      time.Duration
 	failClosed bool
 	logger     *slog.Logger
+	onAdmit    func(now time.Time) // tests: called with the Redis time of each admission
 
 	mu         sync.Mutex
 	lastLog    time.Time
@@ -88,7 +90,7 @@ func Logger(lg *slog.Logger) LimiterOption {
 // or all zeros is an error.
 func NewLimiter(rdb redis.UniversalClient, key string, plan cashfin.Plan, opts ...LimiterOption) (*Limiter, error) {
 	switch {
-	case rdb == nil:
+	case isNil(rdb):
 		return nil, errors.New("cashfinredis: NewLimiter: nil Redis client")
 	case strings.TrimSpace(key) == "":
 		return nil, errors.New("cashfinredis: NewLimiter: empty key")
@@ -120,13 +122,16 @@ func (l *Limiter) Wait(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("cashfinredis: waiting for the plan: %w", err)
 		}
-		wait, _, err := l.try(ctx)
+		wait, now, err := l.try(ctx)
 		switch {
 		case err != nil && ctx.Err() != nil:
 			return fmt.Errorf("cashfinredis: waiting for the plan: %w", ctx.Err())
 		case err != nil:
 			return l.failed(err)
 		case wait == 0:
+			if l.onAdmit != nil {
+				l.onAdmit(now)
+			}
 			return nil
 		}
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
@@ -195,6 +200,15 @@ func (l *Limiter) report(err error) {
 		msg = "cashfinredis: Redis failed"
 	}
 	l.logger.Warn(msg, "key", l.key, "error", err.Error(), "failures_not_logged", skipped)
+}
+
+// isNil reports whether rdb is nil, or a nil pointer in the interface.
+func isNil(rdb redis.UniversalClient) bool {
+	if rdb == nil {
+		return true
+	}
+	v := reflect.ValueOf(rdb)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
 // sleep waits for d, or until ctx ends.
