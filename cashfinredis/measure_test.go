@@ -90,4 +90,3 @@ func TestMeasureMockRun(t *testing.T) {
 	assertWithin(t, admitted, plan, 20*time.Millisecond)
 	assert.LessOrEqual(t, total.Seconds(), 1.1*floor.Seconds())
 }
-
