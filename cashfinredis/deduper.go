@@ -104,3 +104,5 @@ func (d *Deduper) Finish(ctx context.Context, key string, handled bool) error {
 	}
 	return nil
 }
+
+var _ webhook.Deduper = (*Deduper)(nil)

@@ -222,3 +222,5 @@ func sleep(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 }
+
+var _ cashfin.Limiter = (*Limiter)(nil)
