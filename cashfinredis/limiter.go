@@ -159,7 +159,8 @@ func (l *Limiter) try(ctx context.Context) (wait time.Duration, now time.Time, e
 }
 
 // Observe tells the limiter the window a Cashfin response reported. A window reported exhausted
-// (Remaining 0, Reset in the future on the Redis server's clock) holds every process's Wait until
+// (a Limit, Remaining 0, and a Reset in the future on the Redis server's clock; a zero Limit
+// means the headers were absent) holds every process's Wait until
 // it resets: it is stored in Redis under the key, and expires then. A Reset more than a day
 // ahead is taken as a day. Anything else is ignored. A Redis failure is logged as Wait's are.
 func (l *Limiter) Observe(rl cashfin.RateLimit) {
