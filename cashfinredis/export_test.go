@@ -12,3 +12,6 @@ func (l *Limiter) Try(ctx context.Context) (wait time.Duration, now time.Time, e
 
 // OnAdmit makes Wait call f with the Redis server's time of each attempt it admits.
 func (l *Limiter) OnAdmit(f func(now time.Time)) { l.onAdmit = f }
+
+// SetClock makes the limiter read the local time (for spacing its log records) from now.
+func (l *Limiter) SetClock(now func() time.Time) { l.clock = now }

@@ -41,6 +41,7 @@ type Limiter struct {
 	failClosed bool
 	logger     *slog.Logger
 	onAdmit    func(now time.Time) // tests: called with the Redis time of each admission
+	clock      func() time.Time    // the local clock, for spacing log records
 
 	mu         sync.Mutex
 	lastLog    time.Time
@@ -99,7 +100,7 @@ func NewLimiter(rdb redis.UniversalClient, key string, plan cashfin.Plan, opts .
 	case plan == cashfin.Plan{}:
 		return nil, errors.New("cashfinredis: NewLimiter: the plan limits nothing (all zeros)")
 	}
-	l := &Limiter{rdb: rdb, key: key, plan: plan, guard: DefaultGuard, logger: slog.Default()}
+	l := &Limiter{rdb: rdb, key: key, plan: plan, guard: DefaultGuard, logger: slog.Default(), clock: time.Now}
 	for _, o := range opts {
 		if err := o(l); err != nil {
 			return nil, err
@@ -187,7 +188,7 @@ func (l *Limiter) failed(err error) error {
 // report logs a Redis failure, at most once every logEvery.
 func (l *Limiter) report(err error) {
 	l.mu.Lock()
-	now := time.Now()
+	now := l.clock()
 	if !l.lastLog.IsZero() && now.Sub(l.lastLog) < logEvery {
 		l.suppressed++
 		l.mu.Unlock()

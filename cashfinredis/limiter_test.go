@@ -403,6 +403,17 @@ func TestLimiterFailOpen(t *testing.T) {
 	assert.Contains(t, records[0], "letting attempts go unpaced")
 	assert.Contains(t, records[0], "key=cashfin:plan")
 	assert.Contains(t, records[0], "refused")
+	assert.Contains(t, records[0], "failures_not_logged=0")
+
+	now := time.Now()
+	l.SetClock(func() time.Time { return now })
+	now = now.Add(time.Minute) // a minute after the first record
+	require.NoError(t, l.Wait(context.Background()))
+	records = strings.Split(strings.TrimSpace(logs.String()), "\n")
+	require.Len(t, records, 2, logs.String())
+	assert.Contains(t, records[1], "failures_not_logged=10", "9 Waits and 1 Observe not logged")
+	require.NoError(t, l.Wait(context.Background()))
+	assert.Len(t, strings.Split(strings.TrimSpace(logs.String()), "\n"), 2)
 
 	quiet, err := cashfinredis.NewLimiter(deadClient(t), "k", cashfin.PlanFree, cashfinredis.Logger(nil))
 	require.NoError(t, err)
