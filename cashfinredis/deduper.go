@@ -2,9 +2,11 @@ package cashfinredis
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -20,13 +22,18 @@ type Deduper struct {
 	prefix   string
 	remember time.Duration
 	lease    time.Duration
+	claims   sync.Map // event key → the claim value this Deduper stored, until Finish
 }
 
-// The values a Deduper stores under an event's key.
+// The values a Deduper stores under an event's key: a claim is claimPrefix and a token of its
+// holder's own, so that a holder whose lease lapsed cannot end the next holder's claim.
 const (
-	claimedValue = "claimed"
+	claimPrefix  = "claimed:"
 	handledValue = "handled"
 )
+
+// releaseScript deletes a claim only while it is still the caller's.
+var releaseScript = redis.NewScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`)
 
 // DeduperOption configures NewDeduper.
 type DeduperOption func(*Deduper) error
@@ -78,9 +85,11 @@ func NewDeduper(rdb redis.UniversalClient, prefix string, opts ...DeduperOption)
 // Claim implements webhook.Deduper: one SET NX with the lease, and when the key exists, the
 // value it holds (Handled or InProgress).
 func (d *Deduper) Claim(ctx context.Context, key string) (webhook.ClaimState, error) {
-	res, err := d.rdb.SetArgs(ctx, d.prefix+key, claimedValue, redis.SetArgs{Mode: "NX", TTL: d.lease, Get: true}).Result()
+	claim := claimPrefix + rand.Text()
+	res, err := d.rdb.SetArgs(ctx, d.prefix+key, claim, redis.SetArgs{Mode: "NX", TTL: d.lease, Get: true}).Result()
 	switch {
 	case errors.Is(err, redis.Nil):
+		d.claims.Store(key, claim)
 		return webhook.Claimed, nil
 	case err != nil:
 		return 0, fmt.Errorf("cashfinredis: claiming a webhook event: %w", err)
@@ -90,14 +99,16 @@ func (d *Deduper) Claim(ctx context.Context, key string) (webhook.ClaimState, er
 	return webhook.InProgress, nil
 }
 
-// Finish implements webhook.Deduper: a handled event is kept for Remember; a failed one is
-// deleted, so that a redelivery is handled.
+// Finish implements webhook.Deduper: a handled event is kept for Remember; a failed one's claim
+// is deleted, so that a redelivery is handled, unless its lease lapsed and another receiver
+// holds the event now (that claim is left alone).
 func (d *Deduper) Finish(ctx context.Context, key string, handled bool) error {
+	claim, _ := d.claims.LoadAndDelete(key)
 	var err error
 	if handled {
 		err = d.rdb.Set(ctx, d.prefix+key, handledValue, d.remember).Err()
-	} else {
-		err = d.rdb.Del(ctx, d.prefix+key).Err()
+	} else if claim != nil {
+		err = releaseScript.Run(ctx, d.rdb, []string{d.prefix + key}, claim).Err()
 	}
 	if err != nil {
 		return fmt.Errorf("cashfinredis: finishing a webhook event: %w", err)

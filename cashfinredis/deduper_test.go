@@ -199,3 +199,37 @@ func TestDeduperReplicas(t *testing.T) {
 		assert.Equal(t, events*replicas*times, total)
 	})
 }
+
+// TestDeduperLapsedHolderLeavesTheNextClaim: a holder whose lease lapsed (its key expired, here
+// deleted as the expiry would) and whose handler then failed does not delete the claim another
+// receiver took meanwhile, so a third delivery still sees InProgress rather than handling the
+// event a second time alongside the new holder.
+func TestDeduperLapsedHolderLeavesTheNextClaim(t *testing.T) {
+	forEachRedis(t, func(t *testing.T, b *backend) {
+		c := b.client(t)
+		ctx := context.Background()
+		first, err := cashfinredis.NewDeduper(c, b.prefix)
+		require.NoError(t, err)
+		second, err := cashfinredis.NewDeduper(b.client(t), b.prefix)
+		require.NoError(t, err)
+		key := webhook.Key([]byte(`{"type":"payment.completed","data":{"id":"pay_1"}}`))
+
+		s, err := first.Claim(ctx, key)
+		require.NoError(t, err)
+		require.Equal(t, webhook.Claimed, s)
+		require.NoError(t, c.Del(ctx, b.prefix+key).Err(), "the first holder's lease lapses")
+		s, err = second.Claim(ctx, key)
+		require.NoError(t, err)
+		require.Equal(t, webhook.Claimed, s)
+
+		require.NoError(t, first.Finish(ctx, key, false))
+		s, err = first.Claim(ctx, key)
+		require.NoError(t, err)
+		assert.Equal(t, webhook.InProgress, s, "the second holder's claim survived the first's failure")
+
+		require.NoError(t, second.Finish(ctx, key, false))
+		s, err = first.Claim(ctx, key)
+		require.NoError(t, err)
+		assert.Equal(t, webhook.Claimed, s, "the holder's own failure still frees the event for a redelivery")
+	})
+}
