@@ -19,7 +19,7 @@ type loose struct {
 	Tags   []string          `json:"tags" cashfin:"inferred"`
 	Extra  map[string]string `json:"extra" cashfin:"inferred"`
 	Inner  *looseInner       `json:"inner"` // documented itself, with an inferred field inside
-	stamp                                  // embedded: its inferred field is promoted
+	stamp                    // embedded: its inferred field is promoted
 }
 
 type looseInner struct {
