@@ -194,3 +194,36 @@ func TestInferredCustomerFieldsFromTheFakeBehindAProxy(t *testing.T) {
 	one.UpdatedAt = got[0].UpdatedAt // the fake's list, like Contacts', leaves it out
 	assert.Equal(t, got[0], *one)
 }
+
+// TestDoDecodesInferredFieldsOfTheCallersType: Do honours the tag on the caller's own types, for
+// a single record and for a *Page[T], and keeps the untagged fields strict.
+func TestDoDecodesInferredFieldsOfTheCallersType(t *testing.T) {
+	t.Parallel()
+	type invoice struct {
+		ID     string  `json:"_id"`
+		Amount float64 `json:"amount"`
+		Status string  `json:"status" cashfin:"inferred"`
+	}
+	c, mt := newMockClient(t)
+	mt.RegisterResponder(http.MethodGet, "https://api.test/business/invoice/details/"+testID,
+		httpmockString(`{"success":true,"data":{"_id":"`+testID+`","amount":12.5,"status":{"code":2}}}`))
+	mt.RegisterResponder(http.MethodGet, "https://api.test/business/invoice/list",
+		httpmockString(`{"success":true,"data":[{"_id":"a","amount":1,"status":3},{"_id":"b","amount":2,"status":"paid"}],"meta":{"total":2,"page":1,"limit":10,"pages":1}}`))
+	mt.RegisterResponder(http.MethodGet, "https://api.test/business/invoice/broken",
+		httpmockString(`{"success":true,"data":{"_id":"a","amount":"12.5","status":3}}`))
+	ctx := context.Background()
+
+	var one invoice
+	require.NoError(t, c.Do(ctx, http.MethodGet, "/business/invoice/details/"+testID, nil, nil, &one))
+	assert.Equal(t, invoice{ID: testID, Amount: 12.5}, one)
+	var page cashfin.Page[invoice]
+	require.NoError(t, c.Do(ctx, http.MethodGet, "/business/invoice/list", nil, nil, &page))
+	assert.Equal(t, []invoice{{ID: "a", Amount: 1}, {ID: "b", Amount: 2, Status: "paid"}}, page.Data)
+	assert.Equal(t, 2, page.Pagination.Total)
+	err := c.Do(ctx, http.MethodGet, "/business/invoice/broken", nil, nil, &one)
+	assert.ErrorIs(t, err, cashfin.ErrUnexpectedResponse, "an untagged field stays strict")
+}
+
+func httpmockString(body string) func(*http.Request) (*http.Response, error) {
+	return func(r *http.Request) (*http.Response, error) { return reply{status: 200, body: body}.response(r) }
+}
