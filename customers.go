@@ -187,9 +187,11 @@ func (s *CustomersService) List(ctx context.Context, params *CustomerListParams,
 
 // ListPages walks the pages of customers in order, from params.Page (100 customers a page unless
 // params.Limit says otherwise), fetching the next page while the loop body works on this one.
-// An error is yielded once and ends the walk; breaking out of the loop stops all work.
+// An error is yielded once and ends the walk; it names the page it was fetching ("cashfin: list
+// customers page 3: ...") and matches errors.Is and errors.As as the page's own error does. Breaking
+// out of the loop stops all work.
 func (s *CustomersService) ListPages(ctx context.Context, params *CustomerListParams, opts ...CallOption) iter.Seq2[*Page[Customer], error] {
-	return listPages[Customer, customerJSON](ctx, s.client, customerListPath, params.options(), opts)
+	return listPages[Customer, customerJSON](ctx, s.client, "customers", customerListPath, params.options(), opts)
 }
 
 // ListAll walks every customer (matching params.Search, if set) in list order, as ListPages does.
