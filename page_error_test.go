@@ -97,8 +97,9 @@ func count[V any](seq iter.Seq2[V, error]) iter.Seq2[int, error] {
 	}
 }
 
-// walkError walks seq to its end and returns the one error it yielded, and how many items came before.
-func walkError(t *testing.T, seq iter.Seq2[int, error]) (error, int) {
+// walkError walks seq to its end and returns how many items came before the one error it
+// yielded, and that error.
+func walkError(t *testing.T, seq iter.Seq2[int, error]) (int, error) {
 	t.Helper()
 	var errs []error
 	items := 0
@@ -110,7 +111,7 @@ func walkError(t *testing.T, seq iter.Seq2[int, error]) (error, int) {
 		}
 	}
 	require.Len(t, errs, 1, "one error, and the walk ends")
-	return errs[0], items
+	return items, errs[0]
 }
 
 func TestListWalkErrorNamesThePage(t *testing.T) {
@@ -121,7 +122,7 @@ func TestListWalkErrorNamesThePage(t *testing.T) {
 		require.NoError(t, err)
 		for _, w := range walks {
 			for name, seq := range map[string]iter.Seq2[int, error]{"ListAll": w.all(c), "ListPages": w.page(c)} {
-				err, items := walkError(t, seq)
+				items, err := walkError(t, seq)
 				what := fmt.Sprintf("%s %s, page 3 %s", w.list, name, f.name)
 				assert.True(t, strings.HasPrefix(err.Error(), "cashfin: list "+w.list+" page 3: "), "%s: %q", what, err)
 				assert.Equal(t, 1, strings.Count(err.Error(), "cashfin: "), "%s: %q", what, err)
@@ -191,13 +192,13 @@ func TestListWalkErrorNamesThePageAgainstTheFake(t *testing.T) {
 	c, err := cashfin.NewClient(h.Secret(), cashfin.WithBaseURL(srv.URL), cashfin.WithMaxRetries(0))
 	require.NoError(t, err)
 	for _, w := range walks {
-		err, items := walkError(t, w.all(c))
+		items, err := walkError(t, w.all(c))
 		assert.Equal(t, 4, items)
 		assert.ErrorIs(t, err, cashfin.ErrServer)
 		assert.True(t, strings.HasPrefix(err.Error(), "cashfin: list "+w.list+" page 3: GET /business/"), "%q", err)
 
 		h.FailNext(1, http.StatusServiceUnavailable)
-		err, items = walkError(t, w.all(c))
+		items, err = walkError(t, w.all(c))
 		assert.Zero(t, items)
 		var apiErr *cashfin.APIError
 		require.True(t, errors.As(err, &apiErr))
