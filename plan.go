@@ -173,6 +173,8 @@ type planLimiter struct {
 	mu      sync.Mutex
 	windows []planCount
 	hold    int64 // Unix nanoseconds until which Observe holds every Wait; 0 for none
+
+	admitted func(n int64) // tests: told of each admission, under mu; nil otherwise
 }
 
 // planCount is the count of one window of the plan.
@@ -192,11 +194,11 @@ func (l *planLimiter) Wait(ctx context.Context) error {
 		if ok {
 			return nil
 		}
-		wait := time.Duration(wake - now.UnixNano())
-		if dl, ok := ctx.Deadline(); ok && dl.Sub(now) <= wait {
-			return &waitDeadlineError{who: "plan limiter", wait: wait}
+		until := time.Unix(0, wake)
+		if dl, ok := ctx.Deadline(); ok && !dl.After(until) {
+			return &waitDeadlineError{who: "plan limiter", wait: until.Sub(now)}
 		}
-		if err := l.clock.Sleep(ctx, wait); err != nil {
+		if err := l.clock.SleepUntil(ctx, until); err != nil {
 			return err
 		}
 	}
@@ -226,6 +228,9 @@ func (l *planLimiter) take(n int64) (wake int64, ok bool) {
 	}
 	for i := range l.windows {
 		l.windows[i].count++
+	}
+	if l.admitted != nil {
+		l.admitted(n)
 	}
 	return 0, true
 }
@@ -260,8 +265,8 @@ func (e *waitDeadlineError) Is(target error) bool { return target == context.Dea
 // clock is the time a limiter reads and sleeps on; tests give it a fake.
 type clock interface {
 	Now() time.Time
-	// Sleep waits d, or until ctx ends (returning its error).
-	Sleep(ctx context.Context, d time.Duration) error
+	// SleepUntil waits until t, or until ctx ends (returning its error).
+	SleepUntil(ctx context.Context, t time.Time) error
 }
 
 // systemClock is the local clock.
@@ -269,7 +274,12 @@ type systemClock struct{}
 
 func (systemClock) Now() time.Time { return time.Now() }
 
-func (systemClock) Sleep(ctx context.Context, d time.Duration) error {
+func (systemClock) SleepUntil(ctx context.Context, t time.Time) error {
+	return sleep(ctx, time.Until(t))
+}
+
+// sleep waits d, or until ctx ends (returning its error).
+func sleep(ctx context.Context, d time.Duration) error {
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	select {
