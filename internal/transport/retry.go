@@ -73,18 +73,30 @@ func (p *policy) check(ctx context.Context, resp *http.Response, err error) (boo
 // or of one whose body was too large to read. It tells observe, once per such answer.
 func (p *policy) observeWindow(resp *http.Response, err error) {
 	var h http.Header
-	var tl *tooLargeError
 	switch {
 	case resp != nil:
 		h = resp.Header
-	case err != nil && errors.As(err, &tl):
-		h = tl.Header
+	case err != nil:
+		if h = tooLargeHeader(err); h == nil {
+			return
+		}
 	default:
 		return
 	}
 	if rl, ok := p.window.observe(h); ok && p.observe != nil {
 		p.observe(rl)
 	}
+}
+
+// tooLargeHeader is the header of a response whose body was too large to read, when err says
+// that; nil otherwise. (Apart from observeWindow, so that its target's allocation is paid only on
+// an error.)
+func tooLargeHeader(err error) http.Header {
+	var tl *tooLargeError
+	if errors.As(err, &tl) {
+		return tl.Header
+	}
+	return nil
 }
 
 // decide says whether attempt n (1-based) of a call with settings c should be retried, and after
