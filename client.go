@@ -15,8 +15,10 @@
 //	contact, err := client.Contacts.Get(ctx, id, cashfin.WithTimeout(2*time.Second), cashfin.WithResponseInto(&resp))
 //
 // A client honours the rate-limit window the server reports: it waits for an exhausted window to
-// reset, or refuses to send into it when the reset is too far away. Package cashfintest is a
-// faithful local fake of the API to test against.
+// reset, or refuses to send into it when the reset is too far away. To keep a process within its
+// whole plan (per second, per minute, per UTC day) by waiting instead, give its clients one
+// limiter: WithLimiter(NewPlanLimiter(PlanFree)). Package cashfintest is a faithful local fake of
+// the API to test against.
 //
 // See https://docs.cashfin.africa for the API itself.
 package cashfin

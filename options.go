@@ -49,7 +49,7 @@ const (
 	// DefaultRetryWaitMin is the shortest wait before a retry; the first waits between it and twice it.
 	DefaultRetryWaitMin = 500 * time.Millisecond
 	// DefaultRetryWaitMax is the longest wait before a retry, and the longest Retry-After (or wait
-	// for the server's rate-limit window to reset) honoured.
+	// for the server's rate-limit window to reset, without WithLimiter) honoured.
 	DefaultRetryWaitMax = 8 * time.Second
 )
 
@@ -122,7 +122,8 @@ func WithMaxRetries(n int) CallOption {
 // WithRetryWait sets the bounds of the exponential backoff between retries (default 500ms to 8s).
 // max is also the longest wait the SDK accepts from the server: a Retry-After, or the reset of a
 // rate-limit window the server reported exhausted. A longer one is returned to the caller at once
-// as an *APIError with RetryAfter set. Per client or per call.
+// as an *APIError with RetryAfter set; a client given WithLimiter waits out a window's reset all
+// the same, up to MaxWindowWait. Per client or per call.
 func WithRetryWait(min, max time.Duration) CallOption {
 	return settingOption(func(c *transport.Call) error {
 		if min <= 0 || max < min {
