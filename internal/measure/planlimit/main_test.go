@@ -30,7 +30,7 @@ func TestFloor(t *testing.T) {
 		{0, 60, 11 * time.Second}, // 12 seconds of 5
 		{0, 80, 63 * time.Second}, // 60, then 20 in the next minute's first 4 seconds
 		{36*time.Second + 222*time.Millisecond, 80, 26*time.Second + 778*time.Millisecond}, // 24 s of room, then the next minute
-		{55 * time.Second, 80, 5*time.Second + 11*time.Second},                             // 25 in 5 seconds, then 55 in 11
+		{55 * time.Second, 80, 15 * time.Second},                                           // 25 in 5 seconds, then 55 in 11
 	} {
 		got := floor(plan, minute.Add(tc.start), tc.n)
 		assert.Equal(t, tc.want, got, "start %s, %d requests", tc.start, tc.n)
