@@ -279,7 +279,15 @@ func TestWithLimiterWaitsOutAWindowBeyondTheMaxRetryWait(t *testing.T) {
 	require.ErrorIs(t, err, cashfin.ErrRateLimited, "without a limiter, nothing changes")
 	assert.Equal(t, 1, rec.len())
 
-	with, mt := newMockClient(t, fast(), cashfin.WithLimiter(nop))
+	var mu sync.Mutex
+	var waited []time.Time
+	stamp := limiterFunc(func(context.Context) error {
+		mu.Lock()
+		defer mu.Unlock()
+		waited = append(waited, time.Now())
+		return nil
+	})
+	with, mt := newMockClient(t, fast(), cashfin.WithLimiter(stamp))
 	rec = serve(mt, spent, fresh)
 	_, err = with.Contacts.Get(ctx, testID)
 	require.NoError(t, err)
@@ -293,6 +301,10 @@ func TestWithLimiterWaitsOutAWindowBeyondTheMaxRetryWait(t *testing.T) {
 	reqs := rec.all()
 	require.Len(t, reqs, 2)
 	assert.False(t, reqs[1].At.Before(reset), "sent at %s, before the reset at %s", reqs[1].At, reset)
+	mu.Lock()
+	require.Len(t, waited, 2, "the call refused at its deadline did not reach the limiter")
+	assert.False(t, waited[1].Before(reset), "the limiter was waited on before the server's window reset")
+	mu.Unlock()
 
 	far, mt := newMockClient(t, fast(), cashfin.WithLimiter(nop))
 	rec = serve(mt, reply{status: 200, body: contactOK, header: limitHeader("1000", "0", time.Now().Add(25*time.Hour))})
