@@ -179,15 +179,18 @@ func TestPlanLimiterRefusesAWaitPastTheDeadline(t *testing.T) {
 }
 
 // TestPlanLimiterContextEndsMidWait: on the real clock, a Wait for tomorrow's window returns the
-// context's error promptly when it is cancelled; an ended context is refused at once.
+// context's error promptly when it is cancelled during the sleep; an ended context is refused at
+// once.
 func TestPlanLimiterContextEndsMidWait(t *testing.T) {
 	t.Parallel()
 	l, err := cashfin.NewPlanLimiter(cashfin.Plan{PerDay: 1})
 	require.NoError(t, err)
 	require.NoError(t, l.Wait(context.Background()))
-	ctx, cancel := context.WithCancel(context.Background())
+	parent, cancel := context.WithCancel(context.Background())
+	ctx := &doneSignal{Context: parent, asked: make(chan struct{})}
 	done := make(chan error)
 	go func() { done <- l.Wait(ctx) }()
+	<-ctx.asked // Wait is sleeping, selecting on Done
 	cancel()
 	select {
 	case err := <-done:
@@ -196,6 +199,18 @@ func TestPlanLimiterContextEndsMidWait(t *testing.T) {
 		t.Fatal("Wait did not return after its context was cancelled")
 	}
 	assert.ErrorIs(t, l.Wait(ctx), context.Canceled)
+}
+
+// doneSignal is a context that closes asked the first time its Done is called.
+type doneSignal struct {
+	context.Context
+	once  sync.Once
+	asked chan struct{}
+}
+
+func (c *doneSignal) Done() <-chan struct{} {
+	c.once.Do(func() { close(c.asked) })
+	return c.Context.Done()
 }
 
 // TestPlanLimiterObserveHoldsUntilTheReportedReset: a window the server reports spent holds every
