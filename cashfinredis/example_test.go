@@ -34,11 +34,8 @@ func ExampleNewLimiter() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		client := srv.Client()
+		client := srv.Client(cashfin.WithLimiter(lim)) // every attempt waits its turn on the shared plan
 		for i := range 4 {
-			if err := lim.Wait(context.Background()); err != nil { // or give lim to the client as its Limiter
-				log.Fatal(err)
-			}
 			_, err := client.Contacts.Create(context.Background(), &cashfin.ContactCreateParams{Name: fmt.Sprintf("worker %d #%d", worker, i)})
 			if err != nil {
 				log.Fatal(err)

@@ -69,7 +69,7 @@ func TestLimiterSharedByClients(t *testing.T) {
 }
 
 // TestLimiterObserveFromResponse: a tool that does not share the limiter spends the fake's
-// minute; the 429 a limited client then meets, given to Observe, holds every limiter on the key
+// minute; the 429 a client with a limiter then meets, which the client hands to Observe, holds every limiter on the key
 // until the reset the fake reported.
 func TestLimiterObserveFromResponse(t *testing.T) {
 	forEachRedis(t, func(t *testing.T, b *backend) {
@@ -86,12 +86,11 @@ func TestLimiterObserveFromResponse(t *testing.T) {
 		require.NoError(t, err)
 		other, err := cashfinredis.NewLimiter(b.client(t), b.prefix+"plan", plan, cashfinredis.Guard(0))
 		require.NoError(t, err)
-		require.NoError(t, l.Wait(ctx))
-		_, err = srv.Client().Contacts.Create(ctx, &cashfin.ContactCreateParams{Name: "limited"}, cashfin.WithMaxRetries(0))
+		// The client waits on l, meets the outsider's spent minute, and tells l (Observe).
+		_, err = srv.Client(cashfin.WithLimiter(l)).Contacts.Create(ctx, &cashfin.ContactCreateParams{Name: "limited"}, cashfin.WithMaxRetries(0))
 		var apiErr *cashfin.APIError
 		require.True(t, errors.As(err, &apiErr), "%v", err)
 		require.Equal(t, 429, apiErr.StatusCode)
-		l.Observe(apiErr.RateLimit)
 
 		wait, now, err := other.Try(ctx)
 		require.NoError(t, err)
