@@ -326,3 +326,18 @@ func TestHandlerEmptySecret(t *testing.T) {
 	}
 	assert.Empty(t, f.calls)
 }
+
+// TestHandlerDedupAbortHandler: handle panicking with http.ErrAbortHandler still forgets the
+// event (so a redelivery is handled), and the panic goes on to net/http, which aborts the
+// response as that value asks.
+func TestHandlerDedupAbortHandler(t *testing.T) {
+	f := &fakeDeduper{state: webhook.Claimed}
+	h := webhook.Handler(testSecret, func(context.Context, *webhook.Event) error { panic(http.ErrAbortHandler) },
+		webhook.WithDeduper(f))
+	body := []byte(paymentBody)
+	assert.PanicsWithValue(t, http.ErrAbortHandler, func() {
+		serve(h, http.MethodPost, body, webhook.Sign(body, testSecret), false)
+	})
+	key := webhook.Key(body)
+	assert.Equal(t, []string{"claim " + key, "finish " + key + " false"}, f.calls)
+}
