@@ -86,7 +86,7 @@ func NewDeduper(rdb redis.UniversalClient, prefix string, opts ...DeduperOption)
 }
 
 // Claim implements webhook.Deduper: one SET NX with the lease, and when the key exists, the
-// value it holds (Handled or InProgress).
+// value it holds (Handled or InProgress). SET with both NX and GET needs Redis 7.0 or later.
 func (d *Deduper) Claim(ctx context.Context, key string) (webhook.ClaimState, error) {
 	claim := claimPrefix + rand.Text()
 	res, err := d.rdb.SetArgs(ctx, d.prefix+key, claim, redis.SetArgs{Mode: "NX", TTL: d.lease, Get: true}).Result()
