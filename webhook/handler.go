@@ -88,8 +88,8 @@ func WithDeduper(d Deduper) HandlerOption {
 }
 
 // finishTimeout bounds Finish, which runs even when the sender has gone away: the outcome of a
-// handled event is worth recording.
-const finishTimeout = 10 * time.Second
+// handled event is worth recording. (A variable for tests.)
+var finishTimeout = 10 * time.Second
 
 const notProcessed = "webhook: the event was not processed; deliver it again"
 
@@ -111,11 +111,9 @@ func handleOnce(ctx context.Context, w http.ResponseWriter, d Deduper, key strin
 		answer(w, http.StatusServiceUnavailable, "webhook: unknown claim state "+state.String())
 		return
 	}
-	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
-	defer cancel()
 	panicked, herr := callRecovered(ctx, e, handle)
 	if herr != nil {
-		ferr := d.Finish(fctx, key, false)
+		ferr := finish(ctx, d, key, false)
 		switch {
 		case panicked == http.ErrAbortHandler:
 			panic(panicked) // the handler asked net/http to abort the response
@@ -126,11 +124,18 @@ func handleOnce(ctx context.Context, w http.ResponseWriter, d Deduper, key strin
 		}
 		return
 	}
-	if d.Finish(fctx, key, true) != nil {
+	if finish(ctx, d, key, true) != nil {
 		answer(w, http.StatusServiceUnavailable, "webhook: the event was processed but could not be recorded; deliver it again")
 		return
 	}
 	writeJSON(w, http.StatusOK, received)
+}
+
+// finish calls d.Finish with finishTimeout from now, even when ctx (the request's) has ended.
+func finish(ctx context.Context, d Deduper, key string, handled bool) error {
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+	defer cancel()
+	return d.Finish(fctx, key, handled)
 }
 
 // callRecovered calls handle, turning a panic into an error; panicked is the panic's value.
