@@ -22,7 +22,9 @@ type Deduper struct {
 	prefix   string
 	remember time.Duration
 	lease    time.Duration
-	claims   sync.Map // event key → the claim value this Deduper stored, until Finish
+
+	mu     sync.Mutex
+	claims map[string][]string // event key → the claim values this Deduper stored, oldest first
 }
 
 // The values a Deduper stores under an event's key: a claim is claimPrefix and a token of its
@@ -73,7 +75,8 @@ func NewDeduper(rdb redis.UniversalClient, prefix string, opts ...DeduperOption)
 	case strings.TrimSpace(prefix) == "":
 		return nil, errors.New("cashfinredis: NewDeduper: empty prefix")
 	}
-	d := &Deduper{rdb: rdb, prefix: prefix, remember: 24 * time.Hour, lease: 5 * time.Minute}
+	d := &Deduper{rdb: rdb, prefix: prefix, remember: 24 * time.Hour, lease: 5 * time.Minute,
+		claims: make(map[string][]string)}
 	for _, o := range opts {
 		if err := o(d); err != nil {
 			return nil, err
@@ -83,13 +86,15 @@ func NewDeduper(rdb redis.UniversalClient, prefix string, opts ...DeduperOption)
 }
 
 // Claim implements webhook.Deduper: one SET NX with the lease, and when the key exists, the
-// value it holds (Handled or InProgress).
+// value it holds (Handled or InProgress). SET with both NX and GET needs Redis 7.0 or later.
 func (d *Deduper) Claim(ctx context.Context, key string) (webhook.ClaimState, error) {
 	claim := claimPrefix + rand.Text()
 	res, err := d.rdb.SetArgs(ctx, d.prefix+key, claim, redis.SetArgs{Mode: "NX", TTL: d.lease, Get: true}).Result()
 	switch {
 	case errors.Is(err, redis.Nil):
-		d.claims.Store(key, claim)
+		d.mu.Lock()
+		d.claims[key] = append(d.claims[key], claim)
+		d.mu.Unlock()
 		return webhook.Claimed, nil
 	case err != nil:
 		return 0, fmt.Errorf("cashfinredis: claiming a webhook event: %w", err)
@@ -102,18 +107,38 @@ func (d *Deduper) Claim(ctx context.Context, key string) (webhook.ClaimState, er
 // Finish implements webhook.Deduper: a handled event is kept for Remember; a failed one's claim
 // is deleted, so that a redelivery is handled, unless its lease lapsed and another receiver
 // holds the event now (that claim is left alone).
+//
+// When this Deduper claimed key again after its own earlier claim lapsed, it cannot tell which
+// holder is finishing: each Finish ends the oldest of its claims, so a failure never deletes a
+// claim that may still be live, and the claim is deleted once both holders have failed.
 func (d *Deduper) Finish(ctx context.Context, key string, handled bool) error {
-	claim, _ := d.claims.LoadAndDelete(key)
+	claim, ok := d.takeOldest(key)
 	var err error
 	if handled {
 		err = d.rdb.Set(ctx, d.prefix+key, handledValue, d.remember).Err()
-	} else if claim != nil {
+	} else if ok {
 		err = releaseScript.Run(ctx, d.rdb, []string{d.prefix + key}, claim).Err()
 	}
 	if err != nil {
 		return fmt.Errorf("cashfinredis: finishing a webhook event: %w", err)
 	}
 	return nil
+}
+
+// takeOldest removes and returns the oldest claim this Deduper holds on key, if any.
+func (d *Deduper) takeOldest(key string) (claim string, ok bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	held := d.claims[key]
+	if len(held) == 0 {
+		return "", false
+	}
+	if len(held) == 1 {
+		delete(d.claims, key)
+	} else {
+		d.claims[key] = held[1:]
+	}
+	return held[0], true
 }
 
 var _ webhook.Deduper = (*Deduper)(nil)

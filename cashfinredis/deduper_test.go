@@ -233,3 +233,35 @@ func TestDeduperLapsedHolderLeavesTheNextClaim(t *testing.T) {
 		assert.Equal(t, webhook.Claimed, s, "the holder's own failure still frees the event for a redelivery")
 	})
 }
+
+// TestDeduperLapsedHolderSameReplica: as TestDeduperLapsedHolderLeavesTheNextClaim, but the
+// redelivery reaches the same replica (one Deduper), which cannot tell which of its two holders
+// finishes first: the first failure still leaves the claim in Redis (it may be the live one's),
+// and the second frees the event for a redelivery.
+func TestDeduperLapsedHolderSameReplica(t *testing.T) {
+	forEachRedis(t, func(t *testing.T, b *backend) {
+		c := b.client(t)
+		ctx := context.Background()
+		d, err := cashfinredis.NewDeduper(c, b.prefix)
+		require.NoError(t, err)
+		key := webhook.Key([]byte(`{"type":"payment.completed","data":{"id":"pay_2"}}`))
+		claimed := func() bool { // whether a claim is held, asked without taking one
+			t.Helper()
+			n, err := c.Exists(ctx, b.prefix+key).Result()
+			require.NoError(t, err)
+			return n == 1
+		}
+		s, err := d.Claim(ctx, key) // the slow holder
+		require.NoError(t, err)
+		require.Equal(t, webhook.Claimed, s)
+		require.NoError(t, c.Del(ctx, b.prefix+key).Err(), "its lease lapses")
+		s, err = d.Claim(ctx, key) // the redelivery, on the same replica
+		require.NoError(t, err)
+		require.Equal(t, webhook.Claimed, s)
+
+		require.NoError(t, d.Finish(ctx, key, false))
+		assert.True(t, claimed(), "a claim that may still be live was deleted")
+		require.NoError(t, d.Finish(ctx, key, false))
+		assert.False(t, claimed(), "both holders failed, yet the event stays claimed")
+	})
+}

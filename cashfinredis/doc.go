@@ -22,5 +22,8 @@
 // through its logger, unless built with FailClosed; a Deduper's failure makes webhook.Handler
 // answer 503, so that the sender delivers the event again later.
 //
+// Both need Redis 7.0 or later: a Deduper's claim is one SET with NX and GET, which older
+// servers refuse (every Claim would fail, and webhook.Handler answer 503).
+//
 // A program that imports only package cashfin compiles none of this package, nor go-redis.
 package cashfinredis

@@ -118,12 +118,13 @@ func TestMemoryDeduperBadArguments(t *testing.T) {
 
 // fakeDeduper answers Claim with state and claimErr and Finish with finishErr, recording calls.
 type fakeDeduper struct {
-	state     webhook.ClaimState
-	claimErr  error
-	finishErr error
-	mu        sync.Mutex
-	calls     []string
-	finishCtx error // the Finish context's error when Finish ran
+	state       webhook.ClaimState
+	claimErr    error
+	finishErr   error
+	mu          sync.Mutex
+	calls       []string
+	finishCtx   error     // the Finish context's error when Finish ran
+	finishUntil time.Time // the Finish context's deadline
 }
 
 func (f *fakeDeduper) Claim(_ context.Context, key string) (webhook.ClaimState, error) {
@@ -138,6 +139,7 @@ func (f *fakeDeduper) Finish(ctx context.Context, key string, handled bool) erro
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, fmt.Sprintf("finish %s %v", key, handled))
 	f.finishCtx = ctx.Err()
+	f.finishUntil, _ = ctx.Deadline()
 	return f.finishErr
 }
 
@@ -312,11 +314,58 @@ func TestHandlerConcurrentDeliveries(t *testing.T) {
 	}
 }
 
-// TestHandlerEmptySecretPanics: an empty secret (an unset environment variable) is refused when
-// the handler is built, with a message that says so.
-func TestHandlerEmptySecretPanics(t *testing.T) {
-	var r recorder
-	assert.PanicsWithValue(t,
-		"webhook: Handler called with an empty secret: set the webhook secret (CASHFIN_WEBHOOK_SECRET in the README's examples)",
-		func() { webhook.Handler("", r.handle) })
+// TestHandlerEmptySecret: as before de-duplication, a handler built with an empty secret (an
+// unset environment variable) accepts nothing, not even an event signed with the empty key: 401,
+// with or without a Deduper, and the Deduper is not asked.
+func TestHandlerEmptySecret(t *testing.T) {
+	body := []byte(paymentBody)
+	f := &fakeDeduper{state: webhook.Claimed}
+	for _, opts := range [][]webhook.HandlerOption{nil, {webhook.WithDeduper(nil)}, {webhook.WithDeduper(f)}} {
+		var r recorder
+		rec, _ := serve(webhook.Handler("", r.handle, opts...), http.MethodPost, body, webhook.Sign(body, ""), false)
+		assert.Equal(t, 401, rec.Code)
+		assert.Zero(t, r.calls.Load())
+	}
+	assert.Empty(t, f.calls)
+}
+
+// TestHandlerDedupAbortHandler: handle panicking with http.ErrAbortHandler still forgets the
+// event (so a redelivery is handled), and the panic goes on to net/http, which aborts the
+// response as that value asks.
+func TestHandlerDedupAbortHandler(t *testing.T) {
+	f := &fakeDeduper{state: webhook.Claimed}
+	h := webhook.Handler(testSecret, func(context.Context, *webhook.Event) error { panic(http.ErrAbortHandler) },
+		webhook.WithDeduper(f))
+	body := []byte(paymentBody)
+	assert.PanicsWithValue(t, http.ErrAbortHandler, func() {
+		serve(h, http.MethodPost, body, webhook.Sign(body, testSecret), false)
+	})
+	key := webhook.Key(body)
+	assert.Equal(t, []string{"claim " + key, "finish " + key + " false"}, f.calls)
+}
+
+// TestHandlerFinishAfterSlowHandle: Finish's time is counted from when handle returns, not from
+// when it started, so that an event whose handle ran longer than that time is still recorded
+// (else it is answered 503 and, once its lease lapses, handled again). handle sleeps to be slower
+// than the (shortened) finish time: the sleep is the slowness under test, not synchronisation.
+func TestHandlerFinishAfterSlowHandle(t *testing.T) {
+	const timeout = 20 * time.Millisecond
+	defer webhook.SetFinishTimeout(timeout)()
+	for _, fail := range []bool{false, true} {
+		f := &fakeDeduper{state: webhook.Claimed}
+		var returned time.Time
+		h := webhook.Handler(testSecret, func(context.Context, *webhook.Event) error {
+			time.Sleep(2 * timeout)
+			returned = time.Now()
+			if fail {
+				return errors.New("db down")
+			}
+			return nil
+		}, webhook.WithDeduper(f))
+		body := []byte(paymentBody)
+		rec, _ := serve(h, http.MethodPost, body, webhook.Sign(body, testSecret), false)
+		assert.Equal(t, map[bool]int{false: 200, true: 500}[fail], rec.Code, "handle failed: %v", fail)
+		assert.True(t, f.finishUntil.After(returned), "handle failed: %v: Finish's deadline %s passed before handle returned (%s)",
+			fail, f.finishUntil.Format(time.StampMicro), returned.Format(time.StampMicro))
+	}
 }

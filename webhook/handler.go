@@ -24,9 +24,9 @@ const maxBodySize = 1 << 20
 //     policy is not documented). The error itself is not sent back.
 //
 // Otherwise the answer is 200 {"received":true}. Every answer is JSON and none holds the secret
-// or the expected signature. Any event type reaches handle, including ones this package does
-// not name. Handler panics if secret is empty (an unset environment variable would otherwise
-// refuse every event, unnoticed until production) or handle is nil.
+// or the expected signature. An empty secret verifies nothing: every event is 401. Any event
+// type reaches handle, including ones this package does not name. Handler panics if handle is
+// nil.
 //
 // Handler de-duplicates events by their Key, with NewMemoryDeduper(24*time.Hour, 100_000)
 // unless WithDeduper says otherwise. Only a verified, well-formed event reaches the Deduper:
@@ -42,9 +42,6 @@ const maxBodySize = 1 << 20
 func Handler(secret string, handle func(ctx context.Context, e *Event) error, opts ...HandlerOption) http.Handler {
 	if handle == nil {
 		panic("webhook: Handler called with a nil handle func")
-	}
-	if secret == "" {
-		panic("webhook: Handler called with an empty secret: set the webhook secret (CASHFIN_WEBHOOK_SECRET in the README's examples)")
 	}
 	cfg := handlerConfig{dedup: NewMemoryDeduper(24*time.Hour, 100_000)}
 	for _, o := range opts {
@@ -91,8 +88,8 @@ func WithDeduper(d Deduper) HandlerOption {
 }
 
 // finishTimeout bounds Finish, which runs even when the sender has gone away: the outcome of a
-// handled event is worth recording.
-const finishTimeout = 10 * time.Second
+// handled event is worth recording. (A variable for tests.)
+var finishTimeout = 10 * time.Second
 
 const notProcessed = "webhook: the event was not processed; deliver it again"
 
@@ -114,11 +111,9 @@ func handleOnce(ctx context.Context, w http.ResponseWriter, d Deduper, key strin
 		answer(w, http.StatusServiceUnavailable, "webhook: unknown claim state "+state.String())
 		return
 	}
-	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
-	defer cancel()
 	panicked, herr := callRecovered(ctx, e, handle)
 	if herr != nil {
-		ferr := d.Finish(fctx, key, false)
+		ferr := finish(ctx, d, key, false)
 		switch {
 		case panicked == http.ErrAbortHandler:
 			panic(panicked) // the handler asked net/http to abort the response
@@ -129,11 +124,18 @@ func handleOnce(ctx context.Context, w http.ResponseWriter, d Deduper, key strin
 		}
 		return
 	}
-	if d.Finish(fctx, key, true) != nil {
+	if finish(ctx, d, key, true) != nil {
 		answer(w, http.StatusServiceUnavailable, "webhook: the event was processed but could not be recorded; deliver it again")
 		return
 	}
 	writeJSON(w, http.StatusOK, received)
+}
+
+// finish calls d.Finish with finishTimeout from now, even when ctx (the request's) has ended.
+func finish(ctx context.Context, d Deduper, key string, handled bool) error {
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+	defer cancel()
+	return d.Finish(fctx, key, handled)
 }
 
 // callRecovered calls handle, turning a panic into an error; panicked is the panic's value.
