@@ -314,19 +314,13 @@ func TestHandlerConcurrentDeliveries(t *testing.T) {
 	}
 }
 
-// TestHandlerEmptySecret: as before de-duplication, a handler built with an empty secret (an
-// unset environment variable) accepts nothing, not even an event signed with the empty key: 401,
-// with or without a Deduper, and the Deduper is not asked.
-func TestHandlerEmptySecret(t *testing.T) {
-	body := []byte(paymentBody)
-	f := &fakeDeduper{state: webhook.Claimed}
-	for _, opts := range [][]webhook.HandlerOption{nil, {webhook.WithDeduper(nil)}, {webhook.WithDeduper(f)}} {
-		var r recorder
-		rec, _ := serve(webhook.Handler("", r.handle, opts...), http.MethodPost, body, webhook.Sign(body, ""), false)
-		assert.Equal(t, 401, rec.Code)
-		assert.Zero(t, r.calls.Load())
-	}
-	assert.Empty(t, f.calls)
+// TestHandlerEmptySecretPanics: an empty secret (an unset environment variable) is refused when
+// the handler is built, with a message that says so.
+func TestHandlerEmptySecretPanics(t *testing.T) {
+	var r recorder
+	assert.PanicsWithValue(t,
+		"webhook: Handler called with an empty secret: set the webhook secret (CASHFIN_WEBHOOK_SECRET in the README's examples)",
+		func() { webhook.Handler("", r.handle) })
 }
 
 // TestHandlerDedupAbortHandler: handle panicking with http.ErrAbortHandler still forgets the

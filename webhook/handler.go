@@ -24,9 +24,9 @@ const maxBodySize = 1 << 20
 //     policy is not documented). The error itself is not sent back.
 //
 // Otherwise the answer is 200 {"received":true}. Every answer is JSON and none holds the secret
-// or the expected signature. An empty secret verifies nothing: every event is 401. Any event
-// type reaches handle, including ones this package does not name. Handler panics if handle is
-// nil.
+// or the expected signature. Any event type reaches handle, including ones this package does
+// not name. Handler panics if secret is empty (an unset environment variable would otherwise
+// refuse every event, unnoticed until production) or handle is nil.
 //
 // Handler de-duplicates events by their Key, with NewMemoryDeduper(24*time.Hour, 100_000)
 // unless WithDeduper says otherwise. Only a verified, well-formed event reaches the Deduper:
@@ -42,6 +42,9 @@ const maxBodySize = 1 << 20
 func Handler(secret string, handle func(ctx context.Context, e *Event) error, opts ...HandlerOption) http.Handler {
 	if handle == nil {
 		panic("webhook: Handler called with a nil handle func")
+	}
+	if secret == "" {
+		panic("webhook: Handler called with an empty secret: set the webhook secret (CASHFIN_WEBHOOK_SECRET in the README's examples)")
 	}
 	cfg := handlerConfig{dedup: NewMemoryDeduper(24*time.Hour, 100_000)}
 	for _, o := range opts {
