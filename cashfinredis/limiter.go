@@ -165,7 +165,9 @@ func (l *Limiter) try(ctx context.Context) (wait time.Duration, now time.Time, e
 // it resets: it is stored in Redis under the key, and expires then. A Reset more than a day
 // ahead is taken as a day. Anything else is ignored. A Redis failure is logged as Wait's are.
 func (l *Limiter) Observe(rl cashfin.RateLimit) {
-	if rl.Remaining != 0 || rl.Reset.IsZero() || rl.Limit <= 0 {
+	// Exhausted at the zero time: Remaining 0 as the server sent it (not a missing or garbled
+	// header) and a reset given; whether the reset is still ahead is judged on Redis's clock.
+	if !rl.Exhausted(time.Time{}) || rl.Limit <= 0 {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), observeTimeout)

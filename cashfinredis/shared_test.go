@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"strconv"
@@ -199,5 +200,40 @@ func TestLimiterProcesses(t *testing.T) {
 		assertWithin(t, admitted, plan, cashfinredis.DefaultGuard)
 		assert.Equal(t, map[int]int{http.StatusCreated: 30}, statuses(srv), "answers by status")
 		assert.Len(t, srv.Contacts(), 30)
+	})
+}
+
+// TestLimiterObserveIgnoresAMissingRemaining: a gateway that drops X-RateLimit-Remaining but
+// keeps the limit and the reset does not report a spent window, so the client's Observe holds
+// nobody; the same answer with "Remaining: 0" does.
+func TestLimiterObserveIgnoresAMissingRemaining(t *testing.T) {
+	forEachRedis(t, func(t *testing.T, b *backend) {
+		for _, tc := range []struct {
+			remaining string
+			held      bool
+		}{{"", false}, {"0", true}} {
+			reset := strconv.FormatInt(time.Now().Add(30*time.Second).Unix(), 10)
+			api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("X-RateLimit-Limit", "60")
+				w.Header().Set("X-RateLimit-Reset", reset)
+				if tc.remaining != "" {
+					w.Header().Set("X-RateLimit-Remaining", tc.remaining)
+				}
+				w.Header().Set("Content-Type", "application/json")
+				fmt.Fprint(w, `{"success":true,"data":{"_id":"65a5f0c2e4b0a1b2c3d4e5f6","name":"Jane"}}`)
+			}))
+			key := b.prefix + "plan-" + tc.remaining
+			l, err := cashfinredis.NewLimiter(b.client(t), key, cashfin.Plan{PerSecond: 100}, cashfinredis.Guard(0))
+			require.NoError(t, err)
+			client, err := cashfin.NewClient("cs_test_observe", cashfin.WithBaseURL(api.URL), cashfin.WithLimiter(l))
+			require.NoError(t, err)
+			_, err = client.Contacts.Get(context.Background(), "65a5f0c2e4b0a1b2c3d4e5f6")
+			require.NoError(t, err)
+			api.Close()
+
+			wait, _, err := l.Try(context.Background())
+			require.NoError(t, err)
+			assert.Equal(t, tc.held, wait > 0, "Remaining %q: held %v", tc.remaining, wait)
+		}
 	})
 }
