@@ -266,7 +266,7 @@ func TestWithLimiterErrorFailsTheCallWithoutSending(t *testing.T) {
 func TestWithLimiterWaitsOutAWindowBeyondTheMaxRetryWait(t *testing.T) {
 	t.Parallel()
 	nop := limiterFunc(func(context.Context) error { return nil })
-	reset := time.Now().Add(1200 * time.Millisecond)
+	reset := time.Now().Add(1200 * time.Millisecond).Truncate(time.Millisecond) // the header carries milliseconds
 	spent := reply{status: 200, body: contactOK, header: limitHeader("5", "0", reset)}
 	fresh := reply{status: 200, body: contactOK, header: limitHeader("5", "4", reset.Add(time.Second))}
 	ctx := context.Background()
@@ -346,7 +346,7 @@ func TestWithLimiterWindowReportedDuringTheLimitersWait(t *testing.T) {
 		return nil
 	})
 	c, mt := newMockClient(t, fast(), cashfin.WithLimiter(lim))
-	reset := time.Now().Add(time.Second)
+	reset := time.Now().Add(time.Second).Truncate(time.Millisecond) // the header carries milliseconds
 	rec := serve(mt, reply{status: 200, body: contactOK, header: limitHeader("5", "0", reset)},
 		reply{status: 200, body: contactOK, header: limitHeader("5", "4", reset.Add(time.Second))})
 	done := make(chan error)
