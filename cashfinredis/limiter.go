@@ -60,12 +60,12 @@ func FailClosed() LimiterOption {
 // Guard sets how long before the end of each limited window the Limiter admits nothing
 // (DefaultGuard unless set). A request admitted just before a window ends may reach Cashfin in
 // the next window, and count there: the guard should cover the time from Redis's answer to the
-// request's arrival at Cashfin, plus any difference between their clocks. It must be at least 0
-// and below 500 ms.
+// request's arrival at Cashfin, plus how far Redis's clock runs behind Cashfin's. It must be
+// at least 0 and at most cashfin.MaxWindowGuard, as for NewPlanLimiter's WindowGuard.
 func Guard(d time.Duration) LimiterOption {
 	return func(l *Limiter) error {
-		if d < 0 || d >= 500*time.Millisecond {
-			return fmt.Errorf("cashfinredis: Guard(%s): must be at least 0 and below 500ms", d)
+		if d < 0 || d > cashfin.MaxWindowGuard {
+			return fmt.Errorf("cashfinredis: Guard(%s): must be within 0..%s", d, cashfin.MaxWindowGuard)
 		}
 		l.guard = d
 		return nil

@@ -39,7 +39,7 @@ func TestNewLimiterErrors(t *testing.T) {
 		{"negative day", c, "k", cashfin.Plan{PerDay: -5}, nil, "negative"},
 		{"all zeros", c, "k", cashfin.Plan{}, nil, "all zeros"},
 		{"negative guard", c, "k", cashfin.PlanFree, []cashfinredis.LimiterOption{cashfinredis.Guard(-time.Millisecond)}, "Guard"},
-		{"guard of half a second", c, "k", cashfin.PlanFree, []cashfinredis.LimiterOption{cashfinredis.Guard(500 * time.Millisecond)}, "Guard"},
+		{"guard over the maximum", c, "k", cashfin.PlanFree, []cashfinredis.LimiterOption{cashfinredis.Guard(cashfin.MaxWindowGuard + time.Nanosecond)}, "Guard"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			l, err := cashfinredis.NewLimiter(tc.rdb, tc.key, tc.plan, tc.opts...)
