@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -189,6 +190,9 @@ func (p *plan) clean(data []byte) ([]byte, bool) {
 				}
 			}
 			if f.inferred && !fits(m.value, f.typ) {
+				// encoding/json lets the last duplicate win: this one, which leaves the field
+				// zero, so the earlier ones go too.
+				kept = slices.DeleteFunc(kept, func(k member) bool { return p.field(k.key) == f })
 				changed = true
 				continue
 			}

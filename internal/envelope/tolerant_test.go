@@ -158,3 +158,25 @@ func FuzzUnmarshalTolerant(f *testing.F) {
 		require.Equal(t, d, documented{tolerant.ID, tolerant.Name})
 	})
 }
+
+// TestUnmarshalDuplicateMembersLastWins: encoding/json lets the last of duplicate members win
+// (names matched as it matches them, ignoring case). When that last one has an unexpected type,
+// the field is zero, as if it alone had been sent: an earlier, well-typed duplicate is not
+// presented as what the API said.
+func TestUnmarshalDuplicateMembersLastWins(t *testing.T) {
+	t.Parallel()
+	yes := true
+	for raw, want := range map[string]loose{
+		`{"_id":"a","active":true,"active":"x"}`:                  {ID: "a"},
+		`{"_id":"a","active":"x","active":true}`:                  {ID: "a", Active: &yes},
+		`{"_id":"a","city":"Nairobi","City":{}}`:                  {ID: "a"},
+		`{"_id":"a","city":"Nairobi","city":1,"count":"x"}`:       {ID: "a"},
+		`{"_id":"a","city":{},"city":"Nairobi","count":2}`:        {ID: "a", City: "Nairobi", Count: 2},
+		`{"_id":"a","inner":{"code":"c","note":"n","note":7}}`:    {ID: "a", Inner: &looseInner{Code: "c"}},
+		`{"_id":"a","at":"x","at":[],"name":"A","city":"Kisumu"}`: {ID: "a", Name: "A", City: "Kisumu"},
+	} {
+		var got loose
+		require.NoError(t, Unmarshal([]byte(raw), &got), raw)
+		assert.Equal(t, want, got, raw)
+	}
+}
