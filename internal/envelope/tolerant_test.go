@@ -180,3 +180,30 @@ func TestUnmarshalDuplicateMembersLastWins(t *testing.T) {
 		assert.Equal(t, want, got, raw)
 	}
 }
+
+// quoted has an inferred field that the API sends as a JSON string holding a number (the
+// ",string" option of encoding/json).
+type quoted struct {
+	ID     string `json:"_id"`
+	Amount int    `json:"amount,string" cashfin:"inferred"`
+	City   string `json:"city" cashfin:"inferred"`
+}
+
+// TestUnmarshalInferredStringOption: an inferred field with the ",string" option is judged as
+// encoding/json decodes it: "12" fits (and is kept when another field is odd), 12 or "x" does not
+// (and leaves it zero rather than failing the record).
+func TestUnmarshalInferredStringOption(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string]quoted{
+		`{"_id":"a","amount":"12"}`:           {ID: "a", Amount: 12},
+		`{"_id":"a","amount":"12","city":{}}`: {ID: "a", Amount: 12},
+		`{"_id":"a","amount":12,"city":"K"}`:  {ID: "a", City: "K"},
+		`{"_id":"a","amount":"x","city":"K"}`: {ID: "a", City: "K"},
+	} {
+		var got quoted
+		require.NoError(t, Unmarshal([]byte(raw), &got), raw)
+		assert.Equal(t, want, got, raw)
+	}
+	var got quoted
+	require.Error(t, Unmarshal([]byte(`{"_id":1,"amount":12}`), &got), "the documented field stays strict")
+}
