@@ -194,6 +194,26 @@ func TestHandleCountsInThePlan(t *testing.T) {
 	assert.Equal(t, int32(1), h.calls.Load(), "a refused request never reaches the handler")
 }
 
+// TestHandleAllowOnTheFakesPaths checks the 405 of a path the fake serves itself when Handle
+// added another method on it: its Allow header names the added method too, as it is served.
+func TestHandleAllowOnTheFakesPaths(t *testing.T) {
+	fake := cashfintest.NewHandler()
+	h := &counted{}
+	fake.Handle("POST /business/contact/details/{id}", h)
+	fake.Handle("PATCH /business/contact/list", h)
+	for target, want := range map[string]string{
+		"/business/contact/details/507f1f77bcf86cd799439011": "GET, POST",
+		"/business/contact/list":                             "GET, PATCH",
+		"/business/contact/create":                           "POST",
+	} {
+		r := send(t, fake, req{method: http.MethodPut, target: target})
+		assert.Equal(t, http.StatusMethodNotAllowed, r.status, target)
+		assert.Equal(t, want, r.header.Get("Allow"), target)
+	}
+	assert.Equal(t, http.StatusOK, send(t, fake, req{method: http.MethodPost, target: "/business/contact/details/507f1f77bcf86cd799439011"}).status)
+	assert.Equal(t, int32(1), h.calls.Load())
+}
+
 // TestHandleIdempotencyKey checks that a POST to an added route carrying an Idempotency-Key is
 // replayed, as a create is, and that the key with another body is 409: the handler runs once.
 func TestHandleIdempotencyKey(t *testing.T) {
