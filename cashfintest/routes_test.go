@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -376,6 +377,15 @@ func TestWriteEnvelope(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, map[string]string{"phone": "Phone is invalid"}, apiErr.Fields)
 	assert.ErrorIs(t, err, cashfin.ErrBadRequest)
+}
+
+// TestWriteDataCannotEncode checks that data encoding/json refuses is answered with 503 and a
+// message saying why, so that the test's author sees what is wrong with the data.
+func TestWriteDataCannotEncode(t *testing.T) {
+	rec := httptest.NewRecorder()
+	cashfintest.WriteData(rec, http.StatusOK, "", invoice{ID: "i1", Amount: math.NaN()})
+	assert.Equal(t, http.StatusServiceUnavailable, rec.Code)
+	assert.JSONEq(t, `{"success":false,"error":"cashfintest: cannot encode the response: json: unsupported value: NaN"}`, rec.Body.String())
 }
 
 // TestWriteList checks that WriteList pages as the fake's own lists do: page and limit from the
