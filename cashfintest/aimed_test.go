@@ -200,3 +200,16 @@ func TestAimedFailuresUnderConcurrency(t *testing.T) {
 	assert.Equal(t, map[int]int{503: 10, 200: workers*perWorker - 10}, got["details"])
 	assert.Equal(t, map[int]int{502: 5, 200: workers*perWorker - 5}, got["update"])
 }
+
+// TestAimedFailurePathIsDecoded checks that Path is compared with the decoded URL path, as
+// Requests shows it: a percent-encoded request matches the decoded Path, and case counts.
+func TestAimedFailurePathIsDecoded(t *testing.T) {
+	h := cashfintest.NewHandler()
+	h.Handle("GET /business/invoice/details/{id}", &counted{})
+	h.FailNextWith(cashfintest.Failure{Status: 503, Path: "/business/invoice/details/INV 1/2"})
+	assert.Equal(t, []int{200, 200, 503}, statusesOf(t, h,
+		req{target: "/business/invoice/details/inv%201%2F2"},
+		req{target: "/business/invoice/details/INV%201"},
+		req{target: "/business/invoice/details/INV%201%2F2"}))
+	assert.Equal(t, "/business/invoice/details/INV 1/2", h.Requests()[2].Path)
+}
