@@ -2,6 +2,7 @@ package cashfintest_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -314,9 +315,14 @@ func TestHandleWhileServing(t *testing.T) {
 				if !assert.NoError(t, err) {
 					return
 				}
+				var env struct{ Success *bool }
+				decodeErr := json.NewDecoder(resp.Body).Decode(&env)
 				_, _ = io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
 				assert.Contains(t, []int{200, 404}, resp.StatusCode)
+				if assert.NoError(t, decodeErr, "an envelope") && assert.NotNil(t, env.Success, "an envelope") {
+					assert.Equal(t, resp.StatusCode == 200, *env.Success)
+				}
 			}
 		}()
 	}
