@@ -3,6 +3,7 @@ package cashfintest_test
 import (
 	"context"
 	"net/http"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -161,4 +162,54 @@ func TestUpdateAppliedButReadBackFailed(t *testing.T) {
 		assert.Equal(t, "Kisumu", srv.Customers()[0].City)
 		assert.Equal(t, []int{200, 404}, statuses(srv.Requests()))
 	})
+}
+
+// TestAimedFailuresUnderConcurrency checks the failure queue under concurrent requests and
+// pushes (run with -race): each aimed failure is served exactly Count times, to matching requests
+// only, and requests it is not aimed at never meet it.
+func TestAimedFailuresUnderConcurrency(t *testing.T) {
+	h := newCustomerFake()
+	const perWorker, workers = 20, 4
+	var mu sync.Mutex
+	got := map[string]map[int]int{} // request kind -> status -> how many
+	h.FailNextWith(cashfintest.Failure{Status: 503, Method: "get", Path: "/business/customer/details/", Count: 10})
+	h.FailNextWith(cashfintest.Failure{Status: 502, Method: http.MethodPatch, Count: 5})
+	var wg sync.WaitGroup
+	for range workers {
+		for kind, r := range map[string]req{"list": listReq, "details": detailsReq, "update": updateReq} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range perWorker {
+					if kind == "list" { // queued while the others are served, aimed at none of them
+						h.FailNextWith(cashfintest.Failure{Status: 500, Path: "/business/invoice/"})
+					}
+					status := send(t, h, r).status
+					mu.Lock()
+					if got[kind] == nil {
+						got[kind] = map[int]int{}
+					}
+					got[kind][status]++
+					mu.Unlock()
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	assert.Equal(t, map[int]int{200: workers * perWorker}, got["list"], "the list was never aimed at")
+	assert.Equal(t, map[int]int{503: 10, 200: workers*perWorker - 10}, got["details"])
+	assert.Equal(t, map[int]int{502: 5, 200: workers*perWorker - 5}, got["update"])
+}
+
+// TestAimedFailurePathIsDecoded checks that Path is compared with the decoded URL path, as
+// Requests shows it: a percent-encoded request matches the decoded Path, and case counts.
+func TestAimedFailurePathIsDecoded(t *testing.T) {
+	h := cashfintest.NewHandler()
+	h.Handle("GET /business/invoice/details/{id}", &counted{})
+	h.FailNextWith(cashfintest.Failure{Status: 503, Path: "/business/invoice/details/INV 1/2"})
+	assert.Equal(t, []int{200, 200, 503}, statusesOf(t, h,
+		req{target: "/business/invoice/details/inv%201%2F2"},
+		req{target: "/business/invoice/details/INV%201"},
+		req{target: "/business/invoice/details/INV%201%2F2"}))
+	assert.Equal(t, "/business/invoice/details/INV 1/2", h.Requests()[2].Path)
 }

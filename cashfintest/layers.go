@@ -15,9 +15,10 @@ import (
 type exchange struct {
 	w       http.ResponseWriter
 	r       *http.Request
-	body    []byte // the request body, at most MaxBodySize bytes; nil when empty
-	bodyErr error  // why the body could not be read whole: *http.MaxBytesError when too large
-	id      string // the ID in the path, for routes that take one
+	body    []byte   // the request body, at most MaxBodySize bytes; nil when empty
+	bodyErr error    // why the body could not be read whole: *http.MaxBytesError when too large
+	id      string   // the ID in the path, for routes that take one
+	allow   []string // methods that routes added by Handle serve on this path of the fake's own
 }
 
 // step serves an exchange; a layer is a step around the next one.
@@ -152,6 +153,7 @@ func (h *Handler) route(x *exchange) {
 			allowed = append(allowed, rt.method)
 		}
 	}
+	allowed = append(allowed, x.allow...)
 	if len(allowed) == 0 {
 		writeError(x.w, http.StatusNotFound, "Not found")
 		return

@@ -60,6 +60,28 @@ func TestServerClientWaitsOutPerSecondWindowConcurrently(t *testing.T) {
 	assert.Len(t, srv.Contacts(), 6)
 }
 
+// TestServerClientUnderLoadWithRateLimit: many more concurrent calls than the per-second limit,
+// as a worker pool makes them, all succeed through srv.Client given cashfin.WithRateLimit, as
+// Server.Client's doc says (without it, some run out of retries: that doc says so too).
+func TestServerClientUnderLoadWithRateLimit(t *testing.T) {
+	t.Parallel()
+	const perSecond, calls = 20, 100
+	srv := cashfintest.NewServer(cashfintest.WithRateLimit(perSecond))
+	defer srv.Close()
+	client := srv.Client(cashfin.WithRateLimit(perSecond))
+	var wg sync.WaitGroup
+	for i := range calls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := client.Contacts.Create(context.Background(), &cashfin.ContactCreateParams{Name: fmt.Sprintf("Person %d", i)})
+			assert.NoError(t, err, "create %d", i)
+		}()
+	}
+	wg.Wait()
+	assert.Equal(t, calls, len(srv.Contacts()))
+}
+
 // TestServerClientRefusesLongerWindows checks that srv.Client still refuses a minute or day
 // window its calls exhausted, at once and without sending, as ErrRateLimited: a test that sets
 // one wants to see that. In the last second of the minute (or day), the window ends with the

@@ -19,7 +19,8 @@ import (
 // (Requests), waits out WithLatency, counts in WithPlan's windows, meets queued failures, and
 // needs the secret (else 401, and handler is not called); a POST or PATCH with an
 // Idempotency-Key is replayed or refused (409) as on a create; a body over MaxBodySize is 413;
-// another method on a path that only added routes serve is 405 with an Allow header. handler
+// another method on a path that only added routes serve is 405 with an Allow header (and on a
+// path of the fake's own, its 405's Allow names the methods added there too). handler
 // reads the body as usual. A panic in handler is answered with 500 and a message naming
 // the pattern.
 //
@@ -98,7 +99,12 @@ func (h *Handler) serveExtra(x *exchange) bool {
 	if !isExtra(found) {
 		// Not a route of Handle's: perhaps the mux's 405, else a redirect for an unclean path or
 		// a 404, which the fake answers itself.
-		if allow = allowed(found, pattern, x.r); allow == "" || h.ownsRoute(x.r.URL.Path) {
+		allow = allowed(found, pattern, x.r)
+		if allow == "" {
+			return false
+		}
+		if h.ownsRoute(x.r.URL.Path) { // the fake's own 405, naming Handle's methods too
+			x.allow = h.extraMethods(x.r, allow)
 			return false
 		}
 	}
@@ -140,6 +146,20 @@ func allowed(found http.Handler, pattern string, r *http.Request) string {
 		return ""
 	}
 	return probe.header.Get("Allow")
+}
+
+// extraMethods returns the methods of allow, the route mux's Allow header for r, that a route
+// added by Handle serves on r's path.
+func (h *Handler) extraMethods(r *http.Request, allow string) []string {
+	var out []string
+	for _, m := range strings.Split(allow, ", ") {
+		probe := r.WithContext(r.Context())
+		probe.Method = m
+		if found, _ := h.extra.Handler(probe); isExtra(found) {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // headerProbe is a ResponseWriter that keeps the header and status, and drops the body.

@@ -2,8 +2,10 @@ package cashfintest_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -194,6 +196,26 @@ func TestHandleCountsInThePlan(t *testing.T) {
 	assert.Equal(t, int32(1), h.calls.Load(), "a refused request never reaches the handler")
 }
 
+// TestHandleAllowOnTheFakesPaths checks the 405 of a path the fake serves itself when Handle
+// added another method on it: its Allow header names the added method too, as it is served.
+func TestHandleAllowOnTheFakesPaths(t *testing.T) {
+	fake := cashfintest.NewHandler()
+	h := &counted{}
+	fake.Handle("POST /business/contact/details/{id}", h)
+	fake.Handle("PATCH /business/contact/list", h)
+	for target, want := range map[string]string{
+		"/business/contact/details/507f1f77bcf86cd799439011": "GET, POST",
+		"/business/contact/list":                             "GET, PATCH",
+		"/business/contact/create":                           "POST",
+	} {
+		r := send(t, fake, req{method: http.MethodPut, target: target})
+		assert.Equal(t, http.StatusMethodNotAllowed, r.status, target)
+		assert.Equal(t, want, r.header.Get("Allow"), target)
+	}
+	assert.Equal(t, http.StatusOK, send(t, fake, req{method: http.MethodPost, target: "/business/contact/details/507f1f77bcf86cd799439011"}).status)
+	assert.Equal(t, int32(1), h.calls.Load())
+}
+
 // TestHandleIdempotencyKey checks that a POST to an added route carrying an Idempotency-Key is
 // replayed, as a create is, and that the key with another body is 409: the handler runs once.
 func TestHandleIdempotencyKey(t *testing.T) {
@@ -293,9 +315,14 @@ func TestHandleWhileServing(t *testing.T) {
 				if !assert.NoError(t, err) {
 					return
 				}
+				var env struct{ Success *bool }
+				decodeErr := json.NewDecoder(resp.Body).Decode(&env)
 				_, _ = io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
 				assert.Contains(t, []int{200, 404}, resp.StatusCode)
+				if assert.NoError(t, decodeErr, "an envelope") && assert.NotNil(t, env.Success, "an envelope") {
+					assert.Equal(t, resp.StatusCode == 200, *env.Success)
+				}
 			}
 		}()
 	}
@@ -356,6 +383,15 @@ func TestWriteEnvelope(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, map[string]string{"phone": "Phone is invalid"}, apiErr.Fields)
 	assert.ErrorIs(t, err, cashfin.ErrBadRequest)
+}
+
+// TestWriteDataCannotEncode checks that data encoding/json refuses is answered with 503 and a
+// message saying why, so that the test's author sees what is wrong with the data.
+func TestWriteDataCannotEncode(t *testing.T) {
+	rec := httptest.NewRecorder()
+	cashfintest.WriteData(rec, http.StatusOK, "", invoice{ID: "i1", Amount: math.NaN()})
+	assert.Equal(t, http.StatusServiceUnavailable, rec.Code)
+	assert.JSONEq(t, `{"success":false,"error":"cashfintest: cannot encode the response: json: unsupported value: NaN"}`, rec.Body.String())
 }
 
 // TestWriteList checks that WriteList pages as the fake's own lists do: page and limit from the

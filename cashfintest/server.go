@@ -108,11 +108,14 @@ func (s *Server) Close() { s.ts.Close() }
 // connections Close closes, with retry waits of 1 millisecond to just over a second. The short
 // backoff keeps tests with FailNext fast; the bound, just over a second, lets the client wait out
 // a per-second window of WithPlan (or WithRateLimit) that its calls exhausted, as any client does
-// with a wait it accepts, so that calls never fail because of it. A minute or day window is
+// with a wait it accepts, so that calls made one after another, or a few at a time, never fail
+// because of it. Many more concurrent calls than the per-second limit can still run out of
+// retries, each losing the race for the next second's places: give such a client
+// cashfin.WithRateLimit(perSecond) too, which paces its calls. A minute or day window is
 // refused at once (cashfin.ErrRateLimited, nothing sent), as a client refuses any wait longer
 // than its bound; only in the last second or so of the minute (or day), when that window ends
-// with the second's, does the client wait for it, and the call is then admitted. opts come after those and override them.
-// It panics if an option fails, as httptest does on setup errors.
+// with the second's, does the client wait for it, and the call is then admitted. opts come after
+// those and override them. It panics if an option fails, as httptest does on setup errors.
 //
 //	client := srv.Client(cashfin.WithMaxRetries(0))
 func (s *Server) Client(opts ...cashfin.Option) *cashfin.Client {

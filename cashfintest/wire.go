@@ -242,9 +242,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil { // cannot happen: every body is plain strings and numbers
+	if err := enc.Encode(v); err != nil { // the fake's own bodies always encode; WriteData's data may not
 		buf.Reset()
-		buf.WriteString(`{"success":false,"error":"cashfintest: cannot encode the response"}` + "\n")
+		_ = enc.Encode(errorBody{Error: "cashfintest: cannot encode the response: " + err.Error()})
 		status = http.StatusServiceUnavailable
 	}
 	writeRaw(w, status, buf.Bytes())

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -43,11 +44,13 @@ func Unmarshal(data []byte, v any) error {
 }
 
 // retry decodes data into v again, without the inferred members whose values do not fit, when
-// err, json.Unmarshal's, is a type error; else it returns err. (Apart from Unmarshal, so that
-// what it declares is allocated only for a value that needs it.)
+// err, json.Unmarshal's, is not a syntax error (a type error, a ",string" field's error, an
+// UnmarshalJSON's); else it returns err. (Apart from Unmarshal, so that what it declares is
+// allocated only for a value that needs it.)
 func retry(data []byte, v any, err error) error {
-	var typeErr *json.UnmarshalTypeError
-	if !errors.As(err, &typeErr) {
+	var syntaxErr *json.SyntaxError
+	var invalid *json.InvalidUnmarshalError
+	if errors.As(err, &syntaxErr) || errors.As(err, &invalid) {
 		return err
 	}
 	rv := reflect.ValueOf(v)
@@ -72,7 +75,7 @@ type plan struct {
 
 type fieldPlan struct {
 	name     string       // the JSON member name
-	typ      reflect.Type // the field's Go type
+	probe    reflect.Type // struct{ V T `json:"v<the field's options>"` }: the field alone, for fits
 	inferred bool         // tagged `cashfin:"inferred"`
 	sub      *plan        // the field's own plan, nil if none
 }
@@ -129,7 +132,7 @@ func collect(t reflect.Type, visiting map[reflect.Type]bool, seen map[string]boo
 		if tag == "-" {
 			continue
 		}
-		name, _, _ := strings.Cut(tag, ",")
+		name, opts, _ := strings.Cut(tag, ",")
 		ft := f.Type
 		if ft.Kind() == reflect.Pointer {
 			ft = ft.Elem()
@@ -150,7 +153,8 @@ func collect(t reflect.Type, visiting map[reflect.Type]bool, seen map[string]boo
 		seen[name] = true
 		inferred := f.Tag.Get(InferredTag) == InferredValue
 		if sub := build(f.Type, visiting); inferred || sub != nil {
-			*fields = append(*fields, fieldPlan{name: name, typ: f.Type, inferred: inferred, sub: sub})
+			probe := reflect.StructOf([]reflect.StructField{{Name: "V", Type: f.Type, Tag: reflect.StructTag(`json:"v,` + opts + `"`)}})
+			*fields = append(*fields, fieldPlan{name: name, probe: probe, inferred: inferred, sub: sub})
 		}
 	}
 	for _, e := range embedded {
@@ -188,7 +192,10 @@ func (p *plan) clean(data []byte) ([]byte, bool) {
 					m.value, changed = c, true
 				}
 			}
-			if f.inferred && !fits(m.value, f.typ) {
+			if f.inferred && !f.fits(m.value) {
+				// encoding/json lets the last duplicate win: this one, which leaves the field
+				// zero, so the earlier ones go too.
+				kept = slices.DeleteFunc(kept, func(k member) bool { return p.field(k.key) == f })
 				changed = true
 				continue
 			}
@@ -266,9 +273,12 @@ func (p *plan) field(key string) *fieldPlan {
 	return nil
 }
 
-// fits reports whether value decodes into a t.
-func fits(value json.RawMessage, t reflect.Type) bool {
-	return json.Unmarshal(value, reflect.New(t).Interface()) == nil
+// fits reports whether value decodes into the field, as encoding/json decodes it there (with
+// the field's ",string" option, if it has one).
+func (f *fieldPlan) fits(value json.RawMessage) bool {
+	obj := make([]byte, 0, len(value)+6)
+	obj = append(append(append(obj, `{"v":`...), value...), '}')
+	return json.Unmarshal(obj, reflect.New(f.probe).Interface()) == nil
 }
 
 func remarshal(data []byte, v any, changed bool) ([]byte, bool) {

@@ -3,6 +3,7 @@ package envelope
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -134,6 +135,7 @@ func FuzzUnmarshalTolerant(f *testing.F) {
 		`{"_id":1,"name":"A","active":"true"}`,
 		`{"ACTIVE":"x","Name":"y","NAME":"z"}`,
 		`[1]`, `null`, `{`, ``,
+		`{"_id":"a","city":"Nairobi","City":1}`, `{"_id":"a","city":[],"CITY":"Kisumu","count":"x"}`,
 	} {
 		f.Add([]byte(seed))
 	}
@@ -156,5 +158,68 @@ func FuzzUnmarshalTolerant(f *testing.F) {
 		var d documented
 		require.NoError(t, json.Unmarshal(raw, &d), "a documented field of the wrong type was tolerated")
 		require.Equal(t, d, documented{tolerant.ID, tolerant.Name})
+
+		// An inferred field never holds a value the record did not end with: it is zero, or what
+		// the last member of its name (matched as encoding/json matches it) says.
+		if members, ok := objectMembers(raw); ok && tolerant.City != "" {
+			var last json.RawMessage
+			for _, m := range members {
+				if strings.EqualFold(m.key, "city") {
+					last = m.value
+				}
+			}
+			var want string
+			_ = json.Unmarshal(last, &want)
+			require.Equal(t, want, tolerant.City, "city is not what the last city member says")
+		}
 	})
+}
+
+// TestUnmarshalDuplicateMembersLastWins: encoding/json lets the last of duplicate members win
+// (names matched as it matches them, ignoring case). When that last one has an unexpected type,
+// the field is zero, as if it alone had been sent: an earlier, well-typed duplicate is not
+// presented as what the API said.
+func TestUnmarshalDuplicateMembersLastWins(t *testing.T) {
+	t.Parallel()
+	yes := true
+	for raw, want := range map[string]loose{
+		`{"_id":"a","active":true,"active":"x"}`:                  {ID: "a"},
+		`{"_id":"a","active":"x","active":true}`:                  {ID: "a", Active: &yes},
+		`{"_id":"a","city":"Nairobi","City":{}}`:                  {ID: "a"},
+		`{"_id":"a","city":"Nairobi","city":1,"count":"x"}`:       {ID: "a"},
+		`{"_id":"a","city":{},"city":"Nairobi","count":2}`:        {ID: "a", City: "Nairobi", Count: 2},
+		`{"_id":"a","inner":{"code":"c","note":"n","note":7}}`:    {ID: "a", Inner: &looseInner{Code: "c"}},
+		`{"_id":"a","at":"x","at":[],"name":"A","city":"Kisumu"}`: {ID: "a", Name: "A", City: "Kisumu"},
+	} {
+		var got loose
+		require.NoError(t, Unmarshal([]byte(raw), &got), raw)
+		assert.Equal(t, want, got, raw)
+	}
+}
+
+// quoted has an inferred field that the API sends as a JSON string holding a number (the
+// ",string" option of encoding/json).
+type quoted struct {
+	ID     string `json:"_id"`
+	Amount int    `json:"amount,string" cashfin:"inferred"`
+	City   string `json:"city" cashfin:"inferred"`
+}
+
+// TestUnmarshalInferredStringOption: an inferred field with the ",string" option is judged as
+// encoding/json decodes it: "12" fits (and is kept when another field is odd), 12 or "x" does not
+// (and leaves it zero rather than failing the record).
+func TestUnmarshalInferredStringOption(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string]quoted{
+		`{"_id":"a","amount":"12"}`:           {ID: "a", Amount: 12},
+		`{"_id":"a","amount":"12","city":{}}`: {ID: "a", Amount: 12},
+		`{"_id":"a","amount":12,"city":"K"}`:  {ID: "a", City: "K"},
+		`{"_id":"a","amount":"x","city":"K"}`: {ID: "a", City: "K"},
+	} {
+		var got quoted
+		require.NoError(t, Unmarshal([]byte(raw), &got), raw)
+		assert.Equal(t, want, got, raw)
+	}
+	var got quoted
+	require.Error(t, Unmarshal([]byte(`{"_id":1,"amount":12}`), &got), "the documented field stays strict")
 }
