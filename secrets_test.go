@@ -171,10 +171,10 @@ func TestSecretNeverLeaks(t *testing.T) {
 
 		limited := cashfintest.NewServer(cashfintest.WithSecret(canarySecret), cashfintest.WithRateLimit(1))
 		t.Cleanup(limited.Close)
-		// srv.Client waits out a per-second window; a retry wait shorter than the window makes
-		// this one refuse, so the refusal's error is swept too.
+		// srv.Client paces its calls to the per-second window; an HTTP client of its own and a
+		// retry wait shorter than the window make this one meet a refusal, whose error is swept too.
 		strict := limited.Client(cashfin.WithLogger(slog.New(logs)), cashfin.WithMaxRetries(0),
-			cashfin.WithRetryWait(time.Millisecond, 10*time.Millisecond))
+			cashfin.WithHTTPClient(&http.Client{}), cashfin.WithRetryWait(time.Millisecond, 10*time.Millisecond))
 		for range 5 { // over the fake's 1 request a second
 			if _, err = strict.Contacts.List(ctx, nil); err != nil {
 				break

@@ -60,15 +60,15 @@ func TestServerClientWaitsOutPerSecondWindowConcurrently(t *testing.T) {
 	assert.Len(t, srv.Contacts(), 6)
 }
 
-// TestServerClientUnderLoadWithRateLimit: many more concurrent calls than the per-second limit,
-// as a worker pool makes them, all succeed through srv.Client given cashfin.WithRateLimit, as
-// Server.Client's doc says (without it, some run out of retries: that doc says so too).
-func TestServerClientUnderLoadWithRateLimit(t *testing.T) {
+// TestServerClientUnderLoad: many more concurrent calls than the per-second limit, as a worker
+// pool makes them, all succeed through srv.Client, which paces them to the fake's second (without
+// that pacing, each second's rush leaves some calls out of retries).
+func TestServerClientUnderLoad(t *testing.T) {
 	t.Parallel()
 	const perSecond, calls = 20, 100
 	srv := cashfintest.NewServer(cashfintest.WithRateLimit(perSecond))
 	defer srv.Close()
-	client := srv.Client(cashfin.WithRateLimit(perSecond))
+	client := srv.Client()
 	var wg sync.WaitGroup
 	for i := range calls {
 		wg.Add(1)
@@ -80,6 +80,23 @@ func TestServerClientUnderLoadWithRateLimit(t *testing.T) {
 	}
 	wg.Wait()
 	assert.Equal(t, calls, len(srv.Contacts()))
+	t.Logf("%d requests, %d answered 429", len(srv.Requests()), count429(srv.Requests()))
+}
+
+// TestServerClientOwnHTTPClientIsNotPaced: a WithHTTPClient given to srv.Client replaces the
+// pacing with it, so a test can still drive the fake's per-second window to a refusal.
+func TestServerClientOwnHTTPClientIsNotPaced(t *testing.T) {
+	srv := cashfintest.NewServer(cashfintest.WithRateLimit(1))
+	defer srv.Close()
+	client := srv.Client(cashfin.WithHTTPClient(&http.Client{}), cashfin.WithMaxRetries(0),
+		cashfin.WithRetryWait(time.Millisecond, time.Millisecond))
+	var err error
+	for range 5 {
+		if _, err = client.Contacts.List(context.Background(), nil); err != nil {
+			break
+		}
+	}
+	assert.ErrorIs(t, err, cashfin.ErrRateLimited)
 }
 
 // TestServerClientRefusesLongerWindows checks that srv.Client still refuses a minute or day

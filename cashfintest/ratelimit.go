@@ -4,6 +4,8 @@ import (
 	"math"
 	"sync"
 	"time"
+
+	"github.com/cashfin-go/cashfin"
 )
 
 // plan is a set of rate-limit windows, as Cashfin's plans have (so many requests a second, a
@@ -100,4 +102,22 @@ func floorDiv(a, b int64) int64 {
 		q--
 	}
 	return q
+}
+
+// secondPacer returns a limiter that keeps its users within the fake's per-second limit, on the
+// clock the fake counts by, or nil when there is none.
+func (h *Handler) secondPacer() cashfin.Limiter {
+	if h.plan == nil {
+		return nil
+	}
+	for _, w := range h.plan.windows {
+		if w.span == 1 {
+			l, err := cashfin.NewPlanLimiter(cashfin.Plan{PerSecond: w.limit})
+			if err != nil {
+				panic("cashfintest: " + err.Error()) // w.limit > 0, so never
+			}
+			return l
+		}
+	}
+	return nil
 }

@@ -89,8 +89,9 @@ type Server struct {
 	URL    string // base URL to hand to cashfin.WithBaseURL, such as "http://127.0.0.1:54321"
 	Secret string // the Authorization value the fake accepts
 
-	h  *Handler
-	ts *httptest.Server
+	h    *Handler
+	ts   *httptest.Server
+	pace cashfin.Limiter // nil: no per-second limit; else shared by Client's HTTP clients
 }
 
 // NewServer starts the fake API on a loopback port, serving at once. It panics on an invalid
@@ -98,7 +99,7 @@ type Server struct {
 func NewServer(opts ...Option) *Server {
 	h := NewHandler(opts...)
 	ts := httptest.NewServer(h)
-	return &Server{URL: ts.URL, Secret: h.secret, h: h, ts: ts}
+	return &Server{URL: ts.URL, Secret: h.secret, h: h, ts: ts, pace: h.secondPacer()}
 }
 
 // Close shuts the server down, waiting for the requests in flight.
@@ -106,22 +107,21 @@ func (s *Server) Close() { s.ts.Close() }
 
 // Client returns a client of this server: its base URL and secret, over an HTTP client whose
 // connections Close closes, with retry waits of 1 millisecond to just over a second. The short
-// backoff keeps tests with FailNext fast; the bound, just over a second, lets the client wait out
-// a per-second window of WithPlan (or WithRateLimit) that its calls exhausted, as any client does
-// with a wait it accepts, so that calls made one after another, or a few at a time, never fail
-// because of it. Many more concurrent calls than the per-second limit can still run out of
-// retries, each losing the race for the next second's places: give such a client
-// cashfin.WithRateLimit(perSecond) too, which paces its calls. A minute or day window is
-// refused at once (cashfin.ErrRateLimited, nothing sent), as a client refuses any wait longer
-// than its bound; only in the last second or so of the minute (or day), when that window ends
-// with the second's, does the client wait for it, and the call is then admitted. opts come after
-// those and override them. It panics if an option fails, as httptest does on setup errors.
+// backoff keeps tests with FailNext fast. Under WithPlan (or WithRateLimit) with a per-second
+// limit, the HTTP client waits before each attempt for room in the fake's current second, the
+// same window the fake counts, shared by every client Client returns; so calls never fail
+// because of the per-second window, however many run at once. A minute or day window is refused
+// at once (cashfin.ErrRateLimited, nothing sent), as a client refuses any wait longer than its
+// bound: a test that sets one wants to see that. Only in the last second or so of the minute
+// (or day), when that window ends with the second, does the client wait for it, and the call
+// is then admitted. opts come after those and override them: a cashfin.WithHTTPClient of your
+// own replaces the pacing too. It panics if an option fails, as httptest does on setup errors.
 //
 //	client := srv.Client(cashfin.WithMaxRetries(0))
 func (s *Server) Client(opts ...cashfin.Option) *cashfin.Client {
 	all := append([]cashfin.Option{
 		cashfin.WithBaseURL(s.URL),
-		cashfin.WithHTTPClient(s.ts.Client()), // its idle connections are closed by Close
+		cashfin.WithHTTPClient(s.httpClient()), // its idle connections are closed by Close
 		cashfin.WithRetryWait(time.Millisecond, clientRetryWaitMax),
 	}, opts...)
 	c, err := cashfin.NewClient(s.Secret, all...)
@@ -129,6 +129,35 @@ func (s *Server) Client(opts ...cashfin.Option) *cashfin.Client {
 		panic("cashfintest: Server.Client: " + err.Error())
 	}
 	return c
+}
+
+// httpClient is the HTTP client of Client: httptest's, whose idle connections Close closes,
+// paced to the fake's per-second window when it has one.
+func (s *Server) httpClient() *http.Client {
+	hc := s.ts.Client()
+	if s.pace == nil {
+		return hc
+	}
+	paced := *hc
+	paced.Transport = pacedTransport{next: hc.Transport, pace: s.pace}
+	return &paced
+}
+
+// pacedTransport waits on pace before each request it sends.
+type pacedTransport struct {
+	next http.RoundTripper
+	pace cashfin.Limiter
+}
+
+// RoundTrip waits for room in the fake's per-second window, then sends req.
+func (t pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if err := t.pace.Wait(req.Context()); err != nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, err
+	}
+	return t.next.RoundTrip(req)
 }
 
 // clientRetryWaitMax is the longest wait Server.Client accepts: a per-second rate-limit window
