@@ -32,7 +32,9 @@ import (
 // "meta"; zero when there is none). A nil out discards the data; out is left untouched when the
 // answer has no data or a null one. A field of out's type tagged `cashfin:"inferred"` (a fact
 // about the endpoint you inferred, not read in its docs) is decoded as the SDK's own inferred
-// fields are: a JSON value of an unexpected type leaves it zero instead of failing the call.
+// fields are: a JSON value of an unexpected type leaves it zero instead of failing the call. Such
+// an answer is decoded into a zeroed out, so fields of out that the answer does not name are
+// cleared; a well-typed answer keeps them, as encoding/json does.
 //
 // POST and PATCH carry an Idempotency-Key (WithIdempotencyKey's, else a generated one; the same on
 // every retry), so they are retried as Create is; GET, PUT and DELETE are retried as Get is,
