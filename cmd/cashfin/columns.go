@@ -6,14 +6,43 @@ import (
 	"strings"
 )
 
-// fieldAliases are the header spellings each field is known by, as headerKey writes them.
-var fieldAliases = [][]string{
-	{"name", "fullname", "contactname"},
-	{"email", "emailaddress", "mail"},
-	{"phone", "phonenumber", "mobile", "mobilenumber", "mobilephone", "telephone", "telephonenumber", "tel", "cell", "cellphone"},
-	{"position", "jobtitle", "title", "role", "job"},
-	{"companyname", "company", "organisation", "organization", "organisationname", "organizationname"},
+// schema is the fields of a resource's import: their API names, in output order, each with the
+// header spellings it is known by, as headerKey writes them (the first spelling wins over the
+// others). The name comes first.
+type schema struct {
+	names   []string
+	aliases [][]string
 }
+
+// contactSchema is what a contacts import reads.
+var contactSchema = &schema{
+	names: []string{"name", "email", "phone", "position", "companyname"},
+	aliases: [][]string{
+		{"name", "fullname", "contactname"},
+		{"email", "emailaddress", "mail"},
+		phoneAliases,
+		{"position", "jobtitle", "title", "role", "job"},
+		{"companyname", "company", "organisation", "organization", "organisationname", "organizationname"},
+	},
+}
+
+// customerSchema is what a customers import reads.
+var customerSchema = &schema{
+	names: []string{"name", "email", "phone", "country", "currency", "company", "address", "city", "type"},
+	aliases: [][]string{
+		{"name", "fullname", "customername", "contactname"},
+		{"email", "emailaddress", "mail"},
+		phoneAliases,
+		{"country", "countryname", "nation"},
+		{"currency", "currencycode", "preferredcurrency"},
+		{"company", "companyname", "organisation", "organization", "business", "businessname"},
+		{"address", "streetaddress", "street", "address1", "addressline1"},
+		{"city", "town"},
+		{"type", "customertype", "kind"},
+	},
+}
+
+var phoneAliases = []string{"phone", "phonenumber", "mobile", "mobilenumber", "mobilephone", "telephone", "telephonenumber", "tel", "cell", "cellphone"}
 
 // headerKey is a header cell as it is matched: lower case, without spaces, "-", "_" or ".", so
 // that "E-mail", "Phone Number" and "company_name" find their fields.
@@ -29,8 +58,8 @@ func headerKey(h string) string {
 
 // fieldOf is the field a header key names, by its aliases, or -1. rank orders the aliases: the
 // first spelling of a field wins over the others ("companyname" over "company").
-func fieldOf(key string) (field, rank int) {
-	for f, names := range fieldAliases {
+func (sc *schema) fieldOf(key string) (field, rank int) {
+	for f, names := range sc.aliases {
 		if i := slices.Index(names, key); i >= 0 {
 			return f, i
 		}
@@ -39,22 +68,22 @@ func fieldOf(key string) (field, rank int) {
 }
 
 // fieldByName is the field of a --map target (an alias counts too), or -1.
-func fieldByName(name string) int {
-	f, _ := fieldOf(headerKey(name))
+func (sc *schema) fieldByName(name string) int {
+	f, _ := sc.fieldOf(headerKey(name))
 	return f
 }
 
 // parseMap reads the --map flags: "column=field", or "column=" to ignore the column.
-func parseMap(specs []string) (map[string]string, error) {
+func parseMap(specs []string, sc *schema) (map[string]string, error) {
 	maps := map[string]string{}
 	for _, spec := range specs {
 		col, field, ok := strings.Cut(spec, "=")
 		if !ok || headerKey(col) == "" {
-			return nil, usagef("contacts import: --map %q: want COLUMN=FIELD (FIELD one of %s), or COLUMN= to ignore it",
-				spec, strings.Join(fieldNames, ", "))
+			return nil, usagef("import: --map %q: want COLUMN=FIELD (FIELD one of %s), or COLUMN= to ignore it",
+				spec, strings.Join(sc.names, ", "))
 		}
-		if field = strings.TrimSpace(field); field != "" && fieldByName(field) < 0 {
-			return nil, usagef("contacts import: --map %q: unknown field %q: want one of %s", spec, field, strings.Join(fieldNames, ", "))
+		if field = strings.TrimSpace(field); field != "" && sc.fieldByName(field) < 0 {
+			return nil, usagef("import: --map %q: unknown field %q: want one of %s", spec, field, strings.Join(sc.names, ", "))
 		}
 		maps[headerKey(col)] = field
 	}
@@ -65,9 +94,9 @@ func parseMap(specs []string) (map[string]string, error) {
 // spellings; of two columns for one field the better spelling wins, then the first. It refuses a
 // header without a name column, a --map naming no column, and a column that looks like an email or
 // phone column but would be ignored.
-func mapColumns(header []string, maps map[string]string) (columns, ignored []int, err error) {
+func mapColumns(header []string, maps map[string]string, sc *schema) (columns, ignored []int, err error) {
 	columns = make([]int, len(header))
-	best := [5]struct{ col, rank int }{}
+	best := make([]struct{ col, rank int }, len(sc.names))
 	for i := range best {
 		best[i].col = -1
 	}
@@ -75,12 +104,12 @@ func mapColumns(header []string, maps map[string]string) (columns, ignored []int
 	for i, h := range header {
 		columns[i] = -1
 		key := headerKey(h)
-		f, rank := fieldOf(key)
+		f, rank := sc.fieldOf(key)
 		if target, ok := maps[key]; ok {
 			used[key] = true
 			f, rank = -1, -1
 			if target != "" {
-				f = fieldByName(target)
+				f = sc.fieldByName(target)
 			}
 		}
 		if f >= 0 && (best[f].col < 0 || rank < best[f].rank) {
@@ -129,10 +158,10 @@ func looksLikeContactColumn(h string) bool {
 func (s *importSource) describeColumns() string {
 	var b strings.Builder
 	b.WriteString("columns:")
-	for f := range fieldNames {
+	for f := range s.schema.names {
 		for i, c := range s.columns {
 			if c == f {
-				fmt.Fprintf(&b, " %q → %s,", s.header[i], fieldNames[f])
+				fmt.Fprintf(&b, " %q → %s,", s.header[i], s.schema.names[f])
 			}
 		}
 	}

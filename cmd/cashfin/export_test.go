@@ -22,6 +22,7 @@ import (
 
 	"github.com/cashfin-go/cashfin"
 	"github.com/cashfin-go/cashfin/cashfintest"
+	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/bulk"
 )
 
 // seed stores n distinct contacts.
@@ -359,7 +360,7 @@ func TestExportServerIgnoresPage(t *testing.T) {
 	bare := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var b strings.Builder
 		b.WriteString(`{"success":true,"data":[`)
-		n := pageSize
+		n := bulk.PageSize
 		if served.Add(1) > 5 {
 			n = 1
 		}

@@ -16,12 +16,12 @@ import (
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
+
+	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/term"
 )
 
-// fields are the contact fields of an import row, trimmed.
-type fields struct {
-	Name, Email, Phone, Position, CompanyName string
-}
+// fields are the fields of an import row, trimmed, in the order of the schema's names.
+type fields []string
 
 // record is one row of an import file.
 type record struct {
@@ -29,36 +29,28 @@ type record struct {
 	fields fields   // what the row says
 	raw    []string // the row's cells as read (CSV), for the errors file
 	err    string   // set when the row itself cannot be sent as read (bad JSON, ambiguous quotes)
+	blank  bool     // every cell is empty: counted, not sent
 }
 
-// fieldNames are the import columns, in the API's names, in their output order.
-var fieldNames = []string{"name", "email", "phone", "position", "companyname"}
-
-func (f *fields) set(i int, v string) {
+// set sets field i to v, trimmed; several columns for the name are joined with a space.
+func (f fields) set(i int, v string) {
 	v = strings.TrimSpace(v)
-	switch i {
-	case 0:
-		f.Name = v
-	case 1:
-		f.Email = v
-	case 2:
-		f.Phone = v
-	case 3:
-		f.Position = v
-	case 4:
-		f.CompanyName = v
+	if i == 0 && f[0] != "" && v != "" {
+		v = f[0] + " " + v
+	}
+	if v != "" || i != 0 {
+		f[i] = v
 	}
 }
 
-func (f fields) values() []string {
-	return []string{f.Name, f.Email, f.Phone, f.Position, f.CompanyName}
-}
+func (f fields) values() []string { return f }
 
 // inputOptions are the import flags that say how to read the file.
 type inputOptions struct {
 	encoding  string            // "" (UTF-8, or UTF-16 by its byte-order mark), windows-1252, latin1, utf-16
 	delimiter rune              // 0: detected from the header line
 	maps      map[string]string // header key -> field name, "" to ignore the column
+	schema    *schema           // the resource's fields
 }
 
 // format is the kind of an import file.
@@ -87,6 +79,7 @@ type importSource struct {
 	columns []int             // field of each CSV column, or -1
 	ignored []int             // CSV columns mapped to no field
 	maps    map[string]string // --map: header key -> field name, "" to ignore
+	schema  *schema
 	cleanup func()
 }
 
@@ -105,7 +98,7 @@ func openImport(name string, stdin io.Reader, opts inputOptions) (*importSource,
 	if name == "-" {
 		path, err := spool(stdin)
 		if err != nil {
-			return nil, usagef("contacts import: reading standard input: %v", err)
+			return nil, usagef("import: reading standard input: %v", err)
 		}
 		src.path, src.label, src.cleanup = path, "standard input", func() { os.Remove(path) }
 	}
@@ -113,9 +106,9 @@ func openImport(name string, stdin io.Reader, opts inputOptions) (*importSource,
 		src.close()
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
-			return nil, usagef("contacts import: %v", err)
+			return nil, usagef("import: %v", err)
 		}
-		return nil, usagef("contacts import: %s: %v", src.label, err)
+		return nil, usagef("import: %s: %v", src.label, err)
 	}
 	return src, nil
 }
@@ -139,7 +132,7 @@ func spool(r io.Reader) (string, error) {
 
 // sniff reads the start of the file: byte-order mark, format, header.
 func (s *importSource) sniff(name string, opts inputOptions) error {
-	s.maps = opts.maps
+	s.maps, s.schema = opts.maps, opts.schema
 	f, br, err := s.open()
 	if err != nil {
 		return err
@@ -161,7 +154,7 @@ func (s *importSource) sniff(name string, opts inputOptions) error {
 		}
 	}
 	if s.format != formatCSV {
-		s.header = fieldNames
+		s.header = s.schema.names
 		return nil
 	}
 	s.comma = opts.delimiter
@@ -357,14 +350,14 @@ func (s *importSource) readHeader(text *bufio.Reader, maps map[string]string) er
 	cr := newCSVReader(text, s.comma)
 	header, _, raw, err := cr.read()
 	if errors.Is(err, io.EOF) {
-		return errors.New("empty file: want a header row naming the columns (name, email, phone, position, companyname)")
+		return errors.New("empty file: want a header row naming the columns (" + strings.Join(s.schema.names, ", ") + ")")
 	}
 	if err != nil {
 		return err
 	}
 	s.crlf = bytes.HasSuffix(raw, []byte("\r\n"))
 	s.header = header
-	s.columns, s.ignored, err = mapColumns(header, maps)
+	s.columns, s.ignored, err = mapColumns(header, maps, s.schema)
 	return err
 }
 
@@ -372,21 +365,21 @@ func (s *importSource) readHeader(text *bufio.Reader, maps map[string]string) er
 func (s *importSource) each(fn func(rec *record) error) error {
 	f, br, err := s.open()
 	if err != nil {
-		return usagef("contacts import: %s: %v", s.label, err)
+		return usagef("import: %s: %v", s.label, err)
 	}
 	defer f.Close()
 	text := s.decoded(br)
 	switch s.format {
 	case formatJSONL:
-		err = eachJSONLine(text, s.maps, fn)
+		err = eachJSONLine(text, s.maps, s.schema, fn)
 	case formatJSON:
-		err = eachJSONElement(text, s.maps, fn)
+		err = eachJSONElement(text, s.maps, s.schema, fn)
 	default:
 		err = s.eachCSV(text, fn)
 	}
 	var ue *usageError
 	if err != nil && !errors.As(err, &ue) && !errors.Is(err, errStop) {
-		return usagef("contacts import: %s: %v", s.label, err)
+		return usagef("import: %s: %v", s.label, err)
 	}
 	return err
 }
@@ -409,12 +402,15 @@ func (s *importSource) eachCSV(text io.Reader, fn func(rec *record) error) error
 			return err
 		}
 		if blank(cells) {
+			if err := fn(&record{line: line, raw: cells, blank: true}); err != nil {
+				return err
+			}
 			continue
 		}
-		rec := &record{line: line, raw: cells}
+		rec := &record{line: line, raw: cells, fields: make(fields, len(s.schema.names))}
 		for i, v := range cells {
 			if i < len(s.columns) && s.columns[i] >= 0 {
-				rec.fields.set(s.columns[i], undoExcelSafe(v))
+				rec.fields.set(s.columns[i], term.UndoExcelSafe(v))
 			}
 		}
 		if err := s.checkIgnored(cells, line); err != nil {
@@ -491,18 +487,6 @@ func strayQuote(row, comma string) bool {
 		i = j
 	}
 	return false
-}
-
-// undoExcelSafe removes the quote that "export --excel-safe" puts before a cell a spreadsheet
-// would run as a formula, and only that: a ' followed by = + - @ (or the tab or carriage return
-// the export also defuses), or by a cell that itself had such a quote (see excelSafe).
-func undoExcelSafe(v string) string {
-	if len(v) >= 2 && v[0] == '\'' {
-		if rest := v[1:]; strings.ContainsRune("=+-@\t\r", rune(rest[0])) || undoExcelSafe(rest) != rest {
-			return rest
-		}
-	}
-	return v
 }
 
 func blank(cells []string) bool {

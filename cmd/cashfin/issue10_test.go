@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/term"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -381,7 +382,7 @@ func TestProgressFitsTerminal(t *testing.T) {
 	assert.NotZero(t, bars, "a bar was drawn: %q", res.stderr)
 	assert.NotContains(t, res.stdout, "\r")
 	for _, cols := range []int{80, 40, 20, 10, 1} {
-		line := fitBar("imported", 500, 1000, 5*time.Second, cols)
+		line := term.FitBar("imported", 500, 1000, 5*time.Second, cols)
 		assert.Less(t, len(line), max(cols, 2), "%d columns: %q", cols, line)
 	}
 }

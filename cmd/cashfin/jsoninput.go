@@ -15,7 +15,7 @@ const maxJSONLine = 1 << 20
 // eachJSONLine walks one JSON object per line, with the API's field names (or their aliases) as
 // keys. Blank lines are skipped; a line that is not such an object becomes a row that fails, not
 // a reason to stop.
-func eachJSONLine(r io.Reader, maps map[string]string, fn func(rec *record) error) error {
+func eachJSONLine(r io.Reader, maps map[string]string, schm *schema, fn func(rec *record) error) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), maxJSONLine)
 	for line := 1; sc.Scan(); line++ {
@@ -26,7 +26,7 @@ func eachJSONLine(r io.Reader, maps map[string]string, fn func(rec *record) erro
 		if err := checkText(text, line); err != nil {
 			return err
 		}
-		rec, err := jsonRecord(text, line, maps)
+		rec, err := jsonRecord(text, line, maps, schm)
 		if err != nil {
 			return err
 		}
@@ -45,7 +45,7 @@ func eachJSONLine(r io.Reader, maps map[string]string, fn func(rec *record) erro
 
 // eachJSONElement walks a JSON array of objects (what "export --format json" writes), one
 // element at a time.
-func eachJSONElement(r io.Reader, maps map[string]string, fn func(rec *record) error) error {
+func eachJSONElement(r io.Reader, maps map[string]string, schm *schema, fn func(rec *record) error) error {
 	t := &tap{r: r}
 	dec := json.NewDecoder(t)
 	line := 1 // the line the decoder has reached
@@ -67,7 +67,7 @@ func eachJSONElement(r io.Reader, maps map[string]string, fn func(rec *record) e
 		if err := checkText(raw, at); err != nil {
 			return err
 		}
-		rec, err := jsonRecord(raw, at, maps)
+		rec, err := jsonRecord(raw, at, maps, schm)
 		if err != nil {
 			return err
 		}
@@ -84,9 +84,9 @@ func eachJSONElement(r io.Reader, maps map[string]string, fn func(rec *record) e
 
 // jsonRecord is the row one JSON object makes. A key that looks like an email or phone but names
 // no field (nor is ignored with --map KEY=) is an error: its values would be dropped silently.
-func jsonRecord(text []byte, line int, maps map[string]string) (*record, error) {
-	rec := &record{line: line}
-	if err := decodeJSONRow(text, &rec.fields, maps); err != nil {
+func jsonRecord(text []byte, line int, maps map[string]string, sc *schema) (*record, error) {
+	rec := &record{line: line, fields: make(fields, len(sc.names))}
+	if err := decodeJSONRow(text, rec.fields, maps, sc); err != nil {
 		var ik ignoredKey
 		if errors.As(err, &ik) {
 			return nil, fmt.Errorf("line %d: key %q looks like an email or phone, but it would not be imported: "+
@@ -106,17 +106,20 @@ func (k ignoredKey) Error() string { return "ignored key " + string(k) }
 // decodeJSONRow reads one JSON object into f: strings as they are, numbers as written (a phone
 // number stored as a number), null as empty. Keys are matched as header names are, --map first;
 // of two keys for one field the better spelling wins ("companyname" over "company").
-func decodeJSONRow(text []byte, f *fields, maps map[string]string) error {
+func decodeJSONRow(text []byte, f fields, maps map[string]string, sc *schema) error {
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(text, &obj); err != nil || obj == nil {
 		return errors.New("not a JSON object")
 	}
 	const unset = 1 << 30
-	best := [5]int{unset, unset, unset, unset, unset} // rank of the key each field came from
+	best := make([]int, len(sc.names)) // rank of the key each field came from
+	for i := range best {
+		best[i] = unset
+	}
 	for k, raw := range obj {
-		i, rank := fieldOf(headerKey(k))
+		i, rank := sc.fieldOf(headerKey(k))
 		if target, ok := maps[headerKey(k)]; ok {
-			i, rank = fieldByName(target), -1
+			i, rank = sc.fieldByName(target), -1
 			if target == "" {
 				continue
 			}

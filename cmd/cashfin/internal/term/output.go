@@ -1,4 +1,4 @@
-package main
+package term
 
 import (
 	"bufio"
@@ -12,24 +12,24 @@ import (
 	"github.com/rivo/uniseg"
 )
 
-// column is one field of a record as the CLI prints it, named as the API names it.
-type column[T any] struct {
-	name  string
-	width int // a table column is at least this wide, so that most pages fit the first one's widths
-	value func(r *T) string
+// Column is one field of a record as the CLI prints it, named as the API names it.
+type Column[T any] struct {
+	Name  string
+	Width int // a table column is at least this wide, so that most pages fit the first one's widths
+	Value func(r *T) string
 }
 
-// formatTime renders t as the API does (RFC 3339, UTC, milliseconds), or "" for the zero time.
-func formatTime(t time.Time) string {
+// FormatTime renders t as the API does (RFC 3339, UTC, milliseconds), or "" for the zero time.
+func FormatTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
 	return t.UTC().Format("2006-01-02T15:04:05.000Z07:00")
 }
 
-// recordWriter writes records (contacts, customers) in one of the output formats, streaming:
+// RecordWriter writes records (contacts, customers) in one of the output formats, streaming:
 // nothing is held back but the current table page.
-type recordWriter[T any] interface {
+type RecordWriter[T any] interface {
 	// Write writes one record.
 	Write(r *T) error
 	// Flush marks the end of a page: a table aligns its columns per page and is written out.
@@ -38,24 +38,24 @@ type recordWriter[T any] interface {
 	Close() error
 }
 
-// writerOptions tune a recordWriter.
-type writerOptions struct {
-	single    bool // json: one object rather than an array (get, create)
-	excelSafe bool // csv: defuse cells a spreadsheet would run as a formula
-	terminal  bool // the output is a terminal: CSV cells lose control characters and escape sequences, JSON escapes them
+// WriterOptions tune a RecordWriter.
+type WriterOptions struct {
+	Single    bool // json: one object rather than an array (get, create)
+	ExcelSafe bool // csv: defuse cells a spreadsheet would run as a formula
+	Terminal  bool // the output is a terminal: CSV cells lose control characters and escape sequences, JSON escapes them
 }
 
-// newRecordWriter returns a writer of format (table, json, jsonl or csv) to w; columns are the
+// NewRecordWriter returns a writer of format (table, json, jsonl or csv) to w; columns are the
 // fields of the table and CSV formats (JSON writes the record's own JSON form).
-func newRecordWriter[T any](w io.Writer, format string, columns []column[T], opts writerOptions) recordWriter[T] {
+func NewRecordWriter[T any](w io.Writer, format string, columns []Column[T], opts WriterOptions) RecordWriter[T] {
 	bw := bufio.NewWriter(w)
 	switch format {
 	case "json":
-		return &jsonWriter[T]{w: bw, single: opts.single, terminal: opts.terminal}
+		return &jsonWriter[T]{w: bw, single: opts.Single, terminal: opts.Terminal}
 	case "jsonl":
-		return &jsonlWriter[T]{w: bw, terminal: opts.terminal}
+		return &jsonlWriter[T]{w: bw, terminal: opts.Terminal}
 	case "csv":
-		return &csvWriter[T]{w: bw, cw: csv.NewWriter(bw), columns: columns, excelSafe: opts.excelSafe, terminal: opts.terminal}
+		return &csvWriter[T]{w: bw, cw: csv.NewWriter(bw), columns: columns, excelSafe: opts.ExcelSafe, terminal: opts.Terminal}
 	default:
 		return newTableWriter(bw, columns)
 	}
@@ -77,7 +77,7 @@ func (j *jsonWriter[T]) Write(c *T) error {
 			return err
 		}
 		if j.terminal {
-			b = escapeJSON(b)
+			b = EscapeJSON(b)
 		}
 		j.n++
 		j.w.Write(b)
@@ -88,7 +88,7 @@ func (j *jsonWriter[T]) Write(c *T) error {
 		return err
 	}
 	if j.terminal {
-		b = escapeJSON(b)
+		b = EscapeJSON(b)
 	}
 	if j.n == 0 {
 		j.w.WriteString("[\n  ")
@@ -130,7 +130,7 @@ func (j *jsonlWriter[T]) Write(c *T) error {
 		return err
 	}
 	if j.terminal {
-		b = escapeJSON(b)
+		b = EscapeJSON(b)
 	}
 	j.w.Write(b)
 	return j.w.WriteByte('\n')
@@ -146,7 +146,7 @@ func (j *jsonlWriter[T]) Close() error { return j.w.Flush() }
 type csvWriter[T any] struct {
 	w         *bufio.Writer
 	cw        *csv.Writer
-	columns   []column[T]
+	columns   []Column[T]
 	excelSafe bool
 	terminal  bool
 	started   bool
@@ -159,9 +159,12 @@ func (c *csvWriter[T]) header() error {
 		return nil
 	}
 	c.started = true
+	if c.excelSafe {
+		c.w.WriteString(BOM) // Excel on Windows reads a CSV without one in the ANSI code page
+	}
 	names := make([]string, len(c.columns))
 	for i, col := range c.columns {
-		names[i] = col.name
+		names[i] = col.Name
 	}
 	return c.cw.Write(names)
 }
@@ -173,12 +176,12 @@ func (c *csvWriter[T]) Write(ct *T) error {
 	}
 	c.row = c.row[:0]
 	for _, col := range c.columns {
-		v := col.value(ct)
+		v := col.Value(ct)
 		if c.terminal {
-			v = clean(v)
+			v = Clean(v)
 		}
 		if c.excelSafe {
-			v = excelSafe(v)
+			v = ExcelSafe(v)
 		}
 		c.row = append(c.row, v)
 	}
@@ -203,30 +206,19 @@ func (c *csvWriter[T]) Close() error {
 	return c.Flush()
 }
 
-// excelSafe prefixes a cell that a spreadsheet would run as a formula (one starting with =, +, -
-// or @, or with a tab or carriage return that hides such a start) with a single quote. A cell
-// that already starts with a quote and one of those gets one more, so that the import, which
-// removes exactly one such quote (undoExcelSafe), gives back the cell as it was.
-func excelSafe(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) || undoExcelSafe(v) != v {
-		return "'" + v
-	}
-	return v
-}
-
 // tableWriter writes aligned columns for people, a page at a time. Columns are as wide as the
 // widest cell seen so far, measured as the terminal displays it (combining marks take no room,
 // East Asian wide characters two cells), so pages line up under one header. When a later page
 // holds a wider cell, its column grows and the header is written again above that page.
 type tableWriter[T any] struct {
 	w       *bufio.Writer
-	columns []column[T]
+	columns []Column[T]
 	widths  []int      // column widths in display cells, 0 before the first page
 	rows    [][]string // the page being buffered
 	started bool       // the header has been written
 }
 
-func newTableWriter[T any](w *bufio.Writer, columns []column[T]) *tableWriter[T] {
+func newTableWriter[T any](w *bufio.Writer, columns []Column[T]) *tableWriter[T] {
 	return &tableWriter[T]{w: w, columns: columns, widths: make([]int, len(columns))}
 }
 
@@ -234,7 +226,7 @@ func newTableWriter[T any](w *bufio.Writer, columns []column[T]) *tableWriter[T]
 func (t *tableWriter[T]) Write(c *T) error {
 	row := make([]string, len(t.columns))
 	for i, col := range t.columns {
-		row[i] = tableCell(col.value(c))
+		row[i] = tableCell(col.Value(c))
 	}
 	t.rows = append(t.rows, row)
 	return nil
@@ -242,7 +234,7 @@ func (t *tableWriter[T]) Write(c *T) error {
 
 // tableCell keeps a cell on its line and in its column, and harmless to the terminal.
 func tableCell(v string) string {
-	v = strings.Join(strings.Fields(clean(v)), " ")
+	v = strings.Join(strings.Fields(Clean(v)), " ")
 	if v == "" {
 		return "-"
 	}
@@ -254,7 +246,7 @@ func tableCell(v string) string {
 func (t *tableWriter[T]) Flush() error {
 	grew := false
 	for i, col := range t.columns {
-		w := max(t.widths[i], col.width, uniseg.StringWidth(col.name))
+		w := max(t.widths[i], col.Width, uniseg.StringWidth(col.Name))
 		for _, row := range t.rows {
 			w = max(w, uniseg.StringWidth(row[i]))
 		}
@@ -264,7 +256,7 @@ func (t *tableWriter[T]) Flush() error {
 	if !t.started || (grew && len(t.rows) > 0) {
 		names := make([]string, len(t.columns))
 		for i, col := range t.columns {
-			names[i] = col.name
+			names[i] = col.Name
 		}
 		t.line(names)
 		t.started = true
@@ -290,10 +282,10 @@ func (t *tableWriter[T]) line(cells []string) {
 // Close writes what is left, the header at least.
 func (t *tableWriter[T]) Close() error { return t.Flush() }
 
-// writeRecord writes one record in format with columns, for create, get and update; terminal
+// WriteRecord writes one record in format with columns, for create, get and update; terminal
 // says w is one.
-func writeRecord[T any](w io.Writer, format string, terminal bool, columns []column[T], c *T) error {
-	cw := newRecordWriter(w, format, columns, writerOptions{single: true, terminal: terminal})
+func WriteRecord[T any](w io.Writer, format string, terminal bool, columns []Column[T], c *T) error {
+	cw := NewRecordWriter(w, format, columns, WriterOptions{Single: true, Terminal: terminal})
 	if err := cw.Write(c); err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package main
+package term
 
 import (
 	"fmt"
@@ -8,12 +8,12 @@ import (
 	"time"
 )
 
-// defaultTick is how often the progress bar is redrawn.
-const defaultTick = 200 * time.Millisecond
+// DefaultTick is how often the progress bar is redrawn.
+const DefaultTick = 200 * time.Millisecond
 
-// progress reports a bulk command on standard error: a bar redrawn in place when standard error
+// Progress reports a bulk command on standard error: a bar redrawn in place when standard error
 // is a terminal, and plain lines of news always. It is safe for concurrent use.
-type progress struct {
+type Progress struct {
 	mu      sync.Mutex
 	w       io.Writer
 	tty     bool
@@ -23,17 +23,18 @@ type progress struct {
 	start   time.Time
 	drawn   int        // width of the bar on screen, 0 when none is
 	width   func() int // the terminal's width in columns, 0 when unknown
+	daily   dailyWindow
 	stop    chan struct{}
 	stopped chan struct{}
 }
 
-// newProgress starts reporting on w; the bar is drawn every tick when tty is set, fitted to the
+// NewProgress starts reporting on w; the bar is drawn every tick when tty is set, fitted to the
 // width width reports (asked at every draw, so that a resized terminal is followed).
-func newProgress(w io.Writer, tty bool, width func() int, verb string, total int, tick time.Duration) *progress {
-	p := &progress{w: w, tty: tty, width: width, verb: verb, total: total, start: time.Now()}
+func NewProgress(w io.Writer, tty bool, width func() int, verb string, total int, tick time.Duration) *Progress {
+	p := &Progress{w: w, tty: tty, width: width, verb: verb, total: total, start: time.Now()}
 	if tty {
 		if tick <= 0 {
-			tick = defaultTick
+			tick = DefaultTick
 		}
 		p.stop, p.stopped = make(chan struct{}), make(chan struct{})
 		go p.loop(tick)
@@ -41,7 +42,7 @@ func newProgress(w io.Writer, tty bool, width func() int, verb string, total int
 	return p
 }
 
-func (p *progress) loop(tick time.Duration) {
+func (p *Progress) loop(tick time.Duration) {
 	defer close(p.stopped)
 	t := time.NewTicker(tick)
 	defer t.Stop()
@@ -57,30 +58,30 @@ func (p *progress) loop(tick time.Duration) {
 	}
 }
 
-// add counts n more items done.
-func (p *progress) add(n int) {
+// Add counts n more items done.
+func (p *Progress) Add(n int) {
 	p.mu.Lock()
 	p.done += n
 	p.mu.Unlock()
 }
 
-// reset starts counting items of another kind ("listed", "imported") again, towards total,
+// Reset starts counting items of another kind ("listed", "imported") again, towards total,
 // from now.
-func (p *progress) reset(verb string, total int) {
+func (p *Progress) Reset(verb string, total int) {
 	p.mu.Lock()
 	p.verb, p.done, p.total, p.start = verb, 0, total, time.Now()
 	p.mu.Unlock()
 }
 
-// setTotal changes the number of items expected (an export learns it from the first page).
-func (p *progress) setTotal(n int) {
+// SetTotal changes the number of items expected (an export learns it from the first page).
+func (p *Progress) SetTotal(n int) {
 	p.mu.Lock()
 	p.total = n
 	p.mu.Unlock()
 }
 
-// printf writes a line of news, above the bar if there is one.
-func (p *progress) printf(format string, args ...any) {
+// Printf writes a line of news, above the bar if there is one.
+func (p *Progress) Printf(format string, args ...any) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.clear()
@@ -88,8 +89,8 @@ func (p *progress) printf(format string, args ...any) {
 	p.draw()
 }
 
-// finish stops the bar and removes it.
-func (p *progress) finish() {
+// Finish stops the bar and removes it.
+func (p *Progress) Finish() {
 	if p.stop != nil {
 		close(p.stop)
 		<-p.stopped
@@ -101,14 +102,14 @@ func (p *progress) finish() {
 	p.mu.Unlock()
 }
 
-func (p *progress) clear() {
+func (p *Progress) clear() {
 	if p.drawn > 0 {
 		fmt.Fprintf(p.w, "\r%s\r", strings.Repeat(" ", p.drawn))
 		p.drawn = 0
 	}
 }
 
-func (p *progress) draw() {
+func (p *Progress) draw() {
 	if !p.tty {
 		return
 	}
@@ -116,7 +117,7 @@ func (p *progress) draw() {
 	if p.width != nil {
 		cols = p.width()
 	}
-	line := fitBar(p.verb, p.done, p.total, time.Since(p.start), cols)
+	line := fitBar(p.verb, p.done, p.total, time.Since(p.start), cols, p.daily)
 	pad := ""
 	if n := p.drawn - len(line); n > 0 {
 		pad = strings.Repeat(" ", n)
@@ -128,9 +129,14 @@ func (p *progress) draw() {
 // barWidth is the number of cells of the bar itself.
 const barWidth = 24
 
-// renderBar is the bar's text: "[#####.....]  412/1000 imported  81/s  ETA 7s". ASCII only, so
+// RenderBar is the bar's text: "[#####.....]  412/1000 imported  81/s  ETA 7s". ASCII only, so
 // its byte length is its width on screen.
-func renderBar(verb string, done, total int, elapsed time.Duration) string {
+func RenderBar(verb string, done, total int, elapsed time.Duration) string {
+	return renderBar(verb, done, total, elapsed, dailyWindow{})
+}
+
+// renderBar is RenderBar with the ETA counting the days of daily.
+func renderBar(verb string, done, total int, elapsed time.Duration, daily dailyWindow) string {
 	var b strings.Builder
 	if total > 0 {
 		filled := min(barWidth, done*barWidth/total)
@@ -146,17 +152,21 @@ func renderBar(verb string, done, total int, elapsed time.Duration) string {
 	rate := float64(done) / secs
 	fmt.Fprintf(&b, "  %.0f/s", rate)
 	if total > done {
-		eta := time.Duration(float64(total-done) / rate * float64(time.Second)).Round(time.Second)
-		fmt.Fprintf(&b, "  ETA %s", eta)
+		fmt.Fprintf(&b, "  ETA %s", Duration(daily.eta(total-done, rate, time.Now())))
 	}
 	return b.String()
 }
 
-// fitBar is renderBar made to fit a terminal cols wide (0: unknown, the full bar), leaving the
+// FitBar is renderBar made to fit a terminal cols wide (0: unknown, the full bar), leaving the
 // last column free so that the line never wraps: the rate and ETA go first, then the bar
 // narrows, then it goes, and at last the count is cut.
-func fitBar(verb string, done, total int, elapsed time.Duration, cols int) string {
-	line := renderBar(verb, done, total, elapsed)
+func FitBar(verb string, done, total int, elapsed time.Duration, cols int) string {
+	return fitBar(verb, done, total, elapsed, cols, dailyWindow{})
+}
+
+// fitBar is FitBar with the ETA counting the days of daily.
+func fitBar(verb string, done, total int, elapsed time.Duration, cols int, daily dailyWindow) string {
+	line := renderBar(verb, done, total, elapsed, daily)
 	if cols <= 0 || len(line) < cols {
 		return line
 	}
@@ -170,4 +180,13 @@ func fitBar(verb string, done, total int, elapsed time.Duration, cols int) strin
 	}
 	count = strings.TrimPrefix(count, " ")
 	return count[:min(len(count), max(0, cols-1))]
+}
+
+// SetDaily tells the bar the server's daily window, so that its ETA counts the days a long run
+// waits for the window to reset: limit requests a day, left of them today, resetting at reset.
+// A zero limit forgets it.
+func (p *Progress) SetDaily(limit, left int, reset time.Time) {
+	p.mu.Lock()
+	p.daily = dailyWindow{limit: limit, left: left, reset: reset}
+	p.mu.Unlock()
 }

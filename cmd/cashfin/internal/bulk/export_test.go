@@ -1,4 +1,4 @@
-package main
+package bulk
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cashfin-go/cashfin"
+	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/term"
 )
 
 // collector is a recordWriter of contacts keeping the IDs written.
@@ -26,8 +27,8 @@ func (c *collector) Close() error { return nil }
 // pageAt is page n of a newest-first list of total contacts whose IDs are their ranks from the end.
 func pageAt(n, total int) *cashfin.Page[cashfin.Contact] {
 	p := &cashfin.Page[cashfin.Contact]{Pagination: cashfin.Pagination{
-		Total: total, Page: n, Limit: pageSize, Pages: (total + pageSize - 1) / pageSize}}
-	for i := (n - 1) * pageSize; i < min(n*pageSize, total); i++ {
+		Total: total, Page: n, Limit: PageSize, Pages: (total + PageSize - 1) / PageSize}}
+	for i := (n - 1) * PageSize; i < min(n*PageSize, total); i++ {
 		p.Data = append(p.Data, cashfin.Contact{ID: rankID(total - 1 - i)})
 	}
 	return p
@@ -35,10 +36,14 @@ func pageAt(n, total int) *cashfin.Page[cashfin.Contact] {
 
 func rankID(rank int) string { return fmt.Sprintf("%024x", rank) }
 
-func newTestExporter() (*exporter[cashfin.Contact], *collector) {
+// testContacts is enough of the Contacts resource for the exporter.
+var testContacts = &Resource[cashfin.Contact]{Name: "contacts", One: "contact",
+	ID: func(c *cashfin.Contact) string { return c.ID }}
+
+func newTestExporter() (*Exporter[cashfin.Contact], *collector) {
 	out := &collector{}
-	e := &exporter[cashfin.Contact]{res: contacts, out: out, prog: newProgress(io.Discard, false, nil, "exported", 0, 0)}
-	e.recent.init(2 * pageSize)
+	e := &Exporter[cashfin.Contact]{Resource: testContacts, Out: out, Progress: term.NewProgress(io.Discard, false, nil, "exported", 0, 0)}
+	e.recent.init(2 * PageSize)
 	return e, out
 }
 

@@ -1,4 +1,4 @@
-package main
+package bulk
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cashfin-go/cashfin"
+	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/term"
 )
 
 // defaultPauseMin is the pause after a 429 that does not say how long to wait.
@@ -70,22 +71,34 @@ func fallbackPause(base time.Duration, n int) time.Duration {
 // window, met every second by a run at the plan's rate) are pacing, not news.
 const defaultAnnounceMin = time.Second
 
-// pacer keeps a bulk command within the API's rate limits. Before each request it consults
+// Pacer keeps a bulk command within the API's rate limits. Before each request it consults
 // what the server said of its rate-limit windows (windowBook): when one is exhausted, every
 // worker pauses until it resets, with a word on standard error, rather than meet a 429. What
 // still reaches it as a 429 (the SDK's refusal to send into a window it knows is exhausted, or a
 // 429 with a Retry-After longer than the SDK waits) pauses every worker as long as asked.
-type pacer struct {
+type Pacer struct {
 	gate        pauseGate
 	book        windowBook
 	pauseMin    time.Duration
 	announceMin time.Duration
-	prog        *progress
+	prog        *term.Progress
 	host        string // the API's host, named in transport errors
+
+	dailyMu sync.Mutex
+	daily   Window // the last day-long window the server reported; zero when none
 }
 
-func newPacer(a *app, prog *progress, host string) *pacer {
-	p := &pacer{pauseMin: a.pauseMin, announceMin: a.announceMin, prog: prog, host: host}
+// PaceConfig configures a Pacer.
+type PaceConfig struct {
+	PauseMin    time.Duration  // pause after a 429 that has no Retry-After; 0: a second
+	AnnounceMin time.Duration  // the shortest pause said on standard error; 0: a second
+	Progress    *term.Progress // where pauses are said
+	Host        string         // the API's host, named in messages
+}
+
+// NewPacer returns a Pacer for one bulk command.
+func NewPacer(c PaceConfig) *Pacer {
+	p := &Pacer{pauseMin: c.PauseMin, announceMin: c.AnnounceMin, prog: c.Progress, host: c.Host}
 	if p.pauseMin <= 0 {
 		p.pauseMin = defaultPauseMin
 	}
@@ -95,10 +108,10 @@ func newPacer(a *app, prog *progress, host string) *pacer {
 	return p
 }
 
-// wait returns once a request may go: no pause in force and no window known to be exhausted
+// Wait returns once a request may go: no pause in force and no window known to be exhausted
 // (it then counts the request against the windows known, and done must follow), or ctx's error
 // if it ends first.
-func (p *pacer) wait(ctx context.Context) error {
+func (p *Pacer) Wait(ctx context.Context) error {
 	for {
 		if err := p.gate.wait(ctx); err != nil {
 			return err
@@ -119,33 +132,56 @@ func (p *pacer) wait(ctx context.Context) error {
 	}
 }
 
-// done ends a request that wait let go, with the window the server reported on its answer
-// (a zero rateLimit when there was none).
-func (p *pacer) done(rl rateLimit) { p.book.observe(rl.reset, rl.remaining) }
+// Done ends a request that Wait let go, with the window the server reported on its answer
+// (a zero Window when there was none).
+func (p *Pacer) Done(rl Window) {
+	p.book.observe(rl.reset, rl.remaining)
+	if rl.limit > 0 && time.Until(rl.reset) > dayLong {
+		p.dailyMu.Lock()
+		p.daily = rl
+		p.dailyMu.Unlock()
+		p.prog.SetDaily(rl.limit, rl.remaining, rl.reset)
+	}
+}
 
-// rateLimit is a window as the server reported it.
-type rateLimit struct {
+// dayLong is how far off a window's reset must be for the window to count as the plan's daily
+// one: the per-minute window resets within a minute, the daily one within a day.
+const dayLong = time.Hour
+
+// Daily is the plan's daily window as the server last reported it: its limit, the requests left
+// and its reset; ok is false when no response has reported it (a server reports only the window
+// closest to exhaustion).
+func (p *Pacer) Daily() (limit, left int, reset time.Time, ok bool) {
+	p.dailyMu.Lock()
+	defer p.dailyMu.Unlock()
+	d := p.daily
+	return d.limit, d.remaining, d.reset, d.limit > 0
+}
+
+// Window is a rate-limit window as the server reported it.
+type Window struct {
 	reset     time.Time
 	remaining int
+	limit     int // 0 when not reported
 }
 
 // pauseForWindow pauses every worker for d, until a window resets, and says so when that starts
 // a pause worth a word.
-func (p *pacer) pauseForWindow(d time.Duration) {
+func (p *Pacer) pauseForWindow(d time.Duration) {
 	if p.gate.pause(d) && d >= p.announceMin {
-		p.prog.printf("rate limit reached: waiting %d s for the window to reset\n", int((d+time.Second-1)/time.Second))
+		p.prog.Printf("rate limit reached: waiting %s for the window to reset\n", term.Duration(d.Round(time.Second)))
 	}
 }
 
-// check looks at the n-th result (from 1) of a call: for a 429 it starts a pause and returns
+// Check looks at the n-th result (from 1) of a call: for a 429 it starts a pause and returns
 // true, so the call is made again once p.wait lets it.
-func (p *pacer) check(err error, n int) (again bool) {
+func (p *Pacer) Check(err error, n int) (again bool) {
 	var apiErr *cashfin.APIError
 	if !errors.Is(err, cashfin.ErrRateLimited) || !errors.As(err, &apiErr) {
 		return false
 	}
 	d := apiErr.RetryAfter
-	if d > 0 && windowOf(apiErr) != (rateLimit{}) { // the window the SDK knows is exhausted, or a 429 saying when it resets
+	if d > 0 && windowOf(apiErr) != (Window{}) { // the window the SDK knows is exhausted, or a 429 saying when it resets
 		p.pauseForWindow(d)
 		return true
 	}
@@ -153,17 +189,17 @@ func (p *pacer) check(err error, n int) (again bool) {
 		d = fallbackPause(p.pauseMin, n)
 	}
 	if p.gate.pause(d) {
-		p.prog.printf("rate limited by the API: pausing all requests for %s\n", roundPause(d))
+		p.prog.Printf("rate limited by the API: pausing all requests for %s\n", roundPause(d))
 	}
 	return true
 }
 
-// roundPause makes a pause readable.
-func roundPause(d time.Duration) time.Duration {
+// roundPause makes a pause readable: hours and minutes past a minute.
+func roundPause(d time.Duration) string {
 	if d >= time.Second {
-		return d.Round(time.Second)
+		return term.Duration(d.Round(time.Second))
 	}
-	return d.Round(time.Millisecond)
+	return d.Round(time.Millisecond).String()
 }
 
 // windowBook is what a bulk command knows of the server's rate-limit windows (X-RateLimit-*),
@@ -239,26 +275,26 @@ func (b *windowBook) observe(reset time.Time, remaining int) {
 
 // windowOf is the window an API error reports: the 429's own headers, or the window the SDK
 // knew to be exhausted when it refused to send.
-func windowOf(e *cashfin.APIError) rateLimit {
+func windowOf(e *cashfin.APIError) Window {
 	if e.RateLimit.Reset.IsZero() {
-		return rateLimit{}
+		return Window{}
 	}
-	return rateLimit{reset: e.RateLimit.Reset, remaining: e.RateLimit.Remaining}
+	return Window{reset: e.RateLimit.Reset, remaining: e.RateLimit.Remaining, limit: e.RateLimit.Limit}
 }
 
-// reportedWindow is the window the answer to a call reported: its response's (filled by
+// ReportedWindow is the window the answer to a call reported: its response's (filled by
 // cashfin.WithResponseInto), or, when no response was received (the SDK refused to send),
 // its error's. A Remaining header that is absent or not a count reports no window.
-func reportedWindow(resp *cashfin.Response, err error) rateLimit {
+func ReportedWindow(resp *cashfin.Response, err error) Window {
 	if resp.StatusCode == 0 {
 		var apiErr *cashfin.APIError
 		if errors.As(err, &apiErr) {
 			return windowOf(apiErr)
 		}
-		return rateLimit{}
+		return Window{}
 	}
 	if _, perr := strconv.Atoi(strings.TrimSpace(resp.Header.Get("X-RateLimit-Remaining"))); perr != nil || resp.RateLimit.Reset.IsZero() {
-		return rateLimit{}
+		return Window{}
 	}
-	return rateLimit{reset: resp.RateLimit.Reset, remaining: resp.RateLimit.Remaining}
+	return Window{reset: resp.RateLimit.Reset, remaining: resp.RateLimit.Remaining, limit: resp.RateLimit.Limit}
 }

@@ -1,9 +1,10 @@
-package main
+package term
 
 import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +26,7 @@ var (
 	}
 )
 
-func writeAll(t *testing.T, format string, opts writerOptions, cs []cashfin.Contact) string {
+func writeAll(t *testing.T, format string, opts WriterOptions, cs []cashfin.Contact) string {
 	t.Helper()
 	var b bytes.Buffer
 	w := newContactWriter(&b, format, opts)
@@ -40,7 +41,7 @@ func writeAll(t *testing.T, format string, opts writerOptions, cs []cashfin.Cont
 }
 
 func TestWriterJSON(t *testing.T) {
-	out := writeAll(t, "json", writerOptions{}, testContacts)
+	out := writeAll(t, "json", WriterOptions{}, testContacts)
 	var got []map[string]any
 	require.NoError(t, json.Unmarshal([]byte(out), &got))
 	require.Len(t, got, 2)
@@ -48,7 +49,7 @@ func TestWriterJSON(t *testing.T) {
 		"phone": "+254712345678", "position": "Procurement Manager", "companyname": "Acme, Corp",
 		"createdat": "2024-01-15T12:00:00.000Z"}, got[0], "the API's field names")
 	assert.True(t, strings.HasPrefix(out, "[\n  {"), out)
-	assert.Equal(t, "[]\n", writeAll(t, "json", writerOptions{}, nil), "an empty list is an empty array")
+	assert.Equal(t, "[]\n", writeAll(t, "json", WriterOptions{}, nil), "an empty list is an empty array")
 }
 
 func TestWriterJSONSingle(t *testing.T) {
@@ -63,7 +64,7 @@ func TestWriterJSONSingle(t *testing.T) {
 }
 
 func TestWriterJSONL(t *testing.T) {
-	out := writeAll(t, "jsonl", writerOptions{}, testContacts)
+	out := writeAll(t, "jsonl", WriterOptions{}, testContacts)
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	require.Len(t, lines, 2)
 	for i, l := range lines {
@@ -74,7 +75,7 @@ func TestWriterJSONL(t *testing.T) {
 }
 
 func TestWriterCSV(t *testing.T) {
-	out := writeAll(t, "csv", writerOptions{}, testContacts)
+	out := writeAll(t, "csv", WriterOptions{}, testContacts)
 	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 	require.NoError(t, err)
 	assert.Equal(t, [][]string{
@@ -82,12 +83,12 @@ func TestWriterCSV(t *testing.T) {
 		{"507f1f77bcf86cd799439045", "Jane Wanjiku", "jane@acme.co.ke", "+254712345678", "Procurement Manager", "Acme, Corp", "2024-01-15T12:00:00.000Z"},
 		{"507f1f77bcf86cd799439046", "=HYPERLINK(\"x\")", "@evil", "-1", "multi\nline", "", "2024-01-16T08:30:00.123Z"},
 	}, recs, "cells as they are")
-	assert.Equal(t, "_id,name,email,phone,position,companyname,createdat\n", writeAll(t, "csv", writerOptions{}, nil),
+	assert.Equal(t, "_id,name,email,phone,position,companyname,createdat\n", writeAll(t, "csv", WriterOptions{}, nil),
 		"an empty export still has its header")
 }
 
 func TestWriterCSVExcelSafe(t *testing.T) {
-	out := writeAll(t, "csv", writerOptions{excelSafe: true}, testContacts)
+	out := writeAll(t, "csv", WriterOptions{ExcelSafe: true}, testContacts)
 	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 	require.NoError(t, err)
 	assert.Equal(t, []string{"507f1f77bcf86cd799439045", "Jane Wanjiku", "jane@acme.co.ke", "'+254712345678",
@@ -98,17 +99,17 @@ func TestWriterCSVExcelSafe(t *testing.T) {
 func TestExcelSafe(t *testing.T) {
 	for in, want := range map[string]string{"": "", "=1+1": "'=1+1", "+254": "'+254", "-2": "'-2", "@x": "'@x",
 		"\t=1": "'\t=1", "\r=1": "'\r=1", "a=1": "a=1", "'quoted": "'quoted", "Zoë": "Zoë"} {
-		assert.Equal(t, want, excelSafe(in), "%q", in)
+		assert.Equal(t, want, ExcelSafe(in), "%q", in)
 	}
 }
 
 func TestWriterTable(t *testing.T) {
-	out := writeAll(t, "table", writerOptions{}, testContacts)
+	out := writeAll(t, "table", WriterOptions{}, testContacts)
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	require.Len(t, lines, 3, "one line per contact, line breaks in cells folded: %q", out)
 	assert.Regexp(t, `^_id\s+name\s+email\s+phone\s+position\s+companyname\s+createdat$`, lines[0])
 	assert.Regexp(t, `^507f1f77bcf86cd799439046\s+=HYPERLINK\("x"\)\s+@evil\s+-1\s+multi line\s+-\s+2024-01-16`, lines[2])
-	assert.Regexp(t, `^_id +name +email +phone +position +companyname +createdat\n$`, writeAll(t, "table", writerOptions{}, nil))
+	assert.Regexp(t, `^_id +name +email +phone +position +companyname +createdat\n$`, writeAll(t, "table", WriterOptions{}, nil))
 }
 
 func TestWriterTableDetail(t *testing.T) {
@@ -125,7 +126,7 @@ func TestWriterTableDetail(t *testing.T) {
 // drive the terminal.
 func TestTableAlignsAcrossPages(t *testing.T) {
 	var b bytes.Buffer
-	w := newContactWriter(&b, "table", writerOptions{})
+	w := newContactWriter(&b, "table", WriterOptions{})
 	page1 := []cashfin.Contact{{ID: "a1", Name: "Jane", Email: "jane@x.co"}}
 	page2 := []cashfin.Contact{
 		{ID: "a2", Name: "山田太郎 (Yamada Taro)", Email: "taro@x.jp"},
@@ -151,7 +152,7 @@ func TestTableAlignsAcrossPages(t *testing.T) {
 
 	// A name wider than the column: it grows, and the header comes again above that page.
 	b.Reset()
-	w = newContactWriter(&b, "table", writerOptions{})
+	w = newContactWriter(&b, "table", WriterOptions{})
 	long := cashfin.Contact{ID: "b2", Name: strings.Repeat("長", 20), Email: "l@x.co"}
 	require.NoError(t, w.Write(&page1[0]))
 	require.NoError(t, w.Flush())
@@ -161,4 +162,39 @@ func TestTableAlignsAcrossPages(t *testing.T) {
 	require.Len(t, lines, 4, b.String())
 	assert.True(t, strings.HasPrefix(lines[2], "_id "), "the header again: %q", lines[2])
 	assert.Equal(t, col(lines[2], "email"), col(lines[3], "l@x.co"))
+}
+
+// contactColumns are a contact's list columns, as the CLI prints them.
+var contactColumns = []Column[cashfin.Contact]{
+	{"_id", 24, func(c *cashfin.Contact) string { return c.ID }},
+	{"name", 24, func(c *cashfin.Contact) string { return c.Name }},
+	{"email", 28, func(c *cashfin.Contact) string { return c.Email }},
+	{"phone", 16, func(c *cashfin.Contact) string { return c.Phone }},
+	{"position", 20, func(c *cashfin.Contact) string { return c.Position }},
+	{"companyname", 24, func(c *cashfin.Contact) string { return c.CompanyName }},
+	{"createdat", 24, func(c *cashfin.Contact) string { return FormatTime(c.CreatedAt) }},
+}
+
+// contactDetail are a contact's columns in get's form.
+var contactDetail = append(contactColumns[:len(contactColumns):len(contactColumns)],
+	Column[cashfin.Contact]{"active", 6, func(c *cashfin.Contact) string {
+		if c.Active == nil {
+			return ""
+		}
+		if *c.Active {
+			return "true"
+		}
+		return "false"
+	}},
+	Column[cashfin.Contact]{"updatedat", 24, func(c *cashfin.Contact) string { return FormatTime(c.UpdatedAt) }},
+)
+
+// newContactWriter is a writer of contacts in the list form.
+func newContactWriter(w io.Writer, format string, opts WriterOptions) RecordWriter[cashfin.Contact] {
+	return NewRecordWriter(w, format, contactColumns, opts)
+}
+
+// writeContact writes one contact in the detail form, as get does.
+func writeContact(w io.Writer, format string, terminal bool, c *cashfin.Contact) error {
+	return WriteRecord(w, format, terminal, contactDetail, c)
 }
