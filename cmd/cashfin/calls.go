@@ -38,4 +38,3 @@ func (a *app) progress(verb string) *term.Progress {
 func (a *app) pacer(prog *term.Progress, c *commonFlags) *bulk.Pacer {
 	return bulk.NewPacer(bulk.PaceConfig{PauseMin: a.pauseMin, AnnounceMin: a.announceMin, Progress: prog, Host: a.host(c)})
 }
-

@@ -10,12 +10,14 @@ import (
 // header spellings it is known by, as headerKey writes them (the first spelling wins over the
 // others). The name comes first.
 type schema struct {
+	group   string // the command group, for messages
 	names   []string
 	aliases [][]string
 }
 
 // contactSchema is what a contacts import reads.
 var contactSchema = &schema{
+	group: "contacts",
 	names: []string{"name", "email", "phone", "position", "companyname"},
 	aliases: [][]string{
 		{"name", "fullname", "contactname"},
@@ -28,6 +30,7 @@ var contactSchema = &schema{
 
 // customerSchema is what a customers import reads.
 var customerSchema = &schema{
+	group: "customers",
 	names: []string{"name", "email", "phone", "country", "currency", "company", "address", "city", "type"},
 	aliases: [][]string{
 		{"name", "fullname", "customername", "contactname"},
@@ -79,11 +82,11 @@ func parseMap(specs []string, sc *schema) (map[string]string, error) {
 	for _, spec := range specs {
 		col, field, ok := strings.Cut(spec, "=")
 		if !ok || headerKey(col) == "" {
-			return nil, usagef("import: --map %q: want COLUMN=FIELD (FIELD one of %s), or COLUMN= to ignore it",
-				spec, strings.Join(sc.names, ", "))
+			return nil, usagef("%s import: --map %q: want COLUMN=FIELD (FIELD one of %s), or COLUMN= to ignore it",
+				sc.group, spec, strings.Join(sc.names, ", "))
 		}
 		if field = strings.TrimSpace(field); field != "" && sc.fieldByName(field) < 0 {
-			return nil, usagef("import: --map %q: unknown field %q: want one of %s", spec, field, strings.Join(sc.names, ", "))
+			return nil, usagef("%s import: --map %q: unknown field %q: want one of %s", sc.group, spec, field, strings.Join(sc.names, ", "))
 		}
 		maps[headerKey(col)] = field
 	}

@@ -46,8 +46,10 @@ var customers = &resource[cashfin.Customer]{
 		Columns:   customerColumns,
 		ID:        func(c *cashfin.Customer) string { return c.ID },
 		CreatedAt: func(c *cashfin.Customer) time.Time { return c.CreatedAt },
-		Person:    func(c *cashfin.Customer) bulk.Person { return bulk.Person{Name: c.Name, Email: c.Email, Phone: c.Phone} },
-		Check:     requiredCheck(customerFields, customerType),
+		Person: func(c *cashfin.Customer) bulk.Person {
+			return bulk.Person{Name: c.Name, Email: c.Email, Phone: c.Phone}
+		},
+		Check: requiredCheck(customerFields, customerType),
 		Create: func(ctx context.Context, c *cashfin.Client, v bulk.Values, key string, opts ...cashfin.CallOption) (*cashfin.Customer, error) {
 			return c.Customers.Create(ctx, &cashfin.CustomerCreateParams{Name: v["name"], Email: v["email"], Phone: v["phone"],
 				Country: v["country"], Currency: v["currency"], Company: v["company"], Address: v["address"], City: v["city"],

@@ -125,4 +125,3 @@ func createBeside(name, path string) (*os.File, error) {
 	}
 	return tmp, nil
 }
-

@@ -42,6 +42,9 @@ func readVia(name string, r io.Reader, opts inputOptions) (*readFile, error) {
 		}
 	}
 	if err := src.each(func(rec *record) error {
+		if rec.blank {
+			return nil
+		}
 		file.records = append(file.records, *rec)
 		return nil
 	}); err != nil {

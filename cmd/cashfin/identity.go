@@ -41,6 +41,9 @@ func identityFor(region string) bulk.Identity {
 		NewIndex: func() bulk.Index { return &index{region: region, keys: map[uint64]string{}} },
 		Key: func(resource string, p bulk.Person) string {
 			id := personKeys(p, region)
+			if id.email == "" && id.np == "" {
+				return ""
+			}
 			k := id.np
 			if id.email != "" {
 				k = id.email

@@ -233,4 +233,3 @@ func importConfig[T any](a *app, common *commonFlags, r *resource[T], fl *import
 	}
 	return cfg, nil
 }
-

@@ -98,7 +98,7 @@ func openImport(name string, stdin io.Reader, opts inputOptions) (*importSource,
 	if name == "-" {
 		path, err := spool(stdin)
 		if err != nil {
-			return nil, usagef("import: reading standard input: %v", err)
+			return nil, usagef("%s import: reading standard input: %v", opts.schema.group, err)
 		}
 		src.path, src.label, src.cleanup = path, "standard input", func() { os.Remove(path) }
 	}
@@ -106,9 +106,9 @@ func openImport(name string, stdin io.Reader, opts inputOptions) (*importSource,
 		src.close()
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
-			return nil, usagef("import: %v", err)
+			return nil, usagef("%s import: %v", opts.schema.group, err)
 		}
-		return nil, usagef("import: %s: %v", src.label, err)
+		return nil, usagef("%s import: %s: %v", opts.schema.group, src.label, err)
 	}
 	return src, nil
 }
@@ -365,7 +365,7 @@ func (s *importSource) readHeader(text *bufio.Reader, maps map[string]string) er
 func (s *importSource) each(fn func(rec *record) error) error {
 	f, br, err := s.open()
 	if err != nil {
-		return usagef("import: %s: %v", s.label, err)
+		return usagef("%s import: %s: %v", s.schema.group, s.label, err)
 	}
 	defer f.Close()
 	text := s.decoded(br)
@@ -379,7 +379,7 @@ func (s *importSource) each(fn func(rec *record) error) error {
 	}
 	var ue *usageError
 	if err != nil && !errors.As(err, &ue) && !errors.Is(err, errStop) {
-		return usagef("import: %s: %v", s.label, err)
+		return usagef("%s import: %s: %v", s.schema.group, s.label, err)
 	}
 	return err
 }

@@ -106,28 +106,28 @@ func TestReadJSONLTooLong(t *testing.T) {
 func TestOpenImport(t *testing.T) {
 	t.Run("extension picks JSON lines", func(t *testing.T) {
 		for _, name := range []string{"a.jsonl", "b.NDJSON"} {
-			file, err := readVia(name, strings.NewReader(`{"name":"Ann"}`+"\n"), inputOptions{})
+			file, err := readVia(name, strings.NewReader(`{"name":"Ann"}`+"\n"), inputOptions{schema: contactSchema})
 			require.NoError(t, err)
 			assert.Equal(t, "Ann", file.records[0].fields[0], name)
 		}
 	})
 	t.Run("dash is standard input", func(t *testing.T) {
-		src, err := openImport("-", strings.NewReader("name\nAnn\n"), inputOptions{})
+		src, err := openImport("-", strings.NewReader("name\nAnn\n"), inputOptions{schema: contactSchema})
 		require.NoError(t, err)
 		defer src.close()
 		assert.Equal(t, formatCSV, src.format)
-		src, err = openImport("-", strings.NewReader(`[{"name":"Ann"}]`), inputOptions{})
+		src, err = openImport("-", strings.NewReader(`[{"name":"Ann"}]`), inputOptions{schema: contactSchema})
 		require.NoError(t, err)
 		defer src.close()
 		assert.Equal(t, formatJSON, src.format, "a JSON array on standard input")
 	})
 	t.Run("errors are input errors, naming the file", func(t *testing.T) {
-		_, err := openImport("/no/such/file.csv", nil, inputOptions{})
+		_, err := openImport("/no/such/file.csv", nil, inputOptions{schema: contactSchema})
 		var ue *usageError
 		require.ErrorAs(t, err, &ue)
 		assert.Contains(t, err.Error(), "/no/such/file.csv")
 
-		_, err = openImport("-", strings.NewReader("email\nx@y.co\n"), inputOptions{})
+		_, err = openImport("-", strings.NewReader("email\nx@y.co\n"), inputOptions{schema: contactSchema})
 		require.ErrorAs(t, err, &ue)
 		assert.Contains(t, err.Error(), "standard input: no name column")
 	})

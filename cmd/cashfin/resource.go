@@ -19,10 +19,10 @@ import (
 // written once over a resource; a resource is one of these values.
 type resource[T any] struct {
 	*bulk.Resource[T]
-	fields   []field          // what create (and update) set, as flags
-	detail   []term.Column[T] // the fields of one record (get, create, update)
-	schema   *schema          // the columns an import reads
-	defaults []string         // fields an import may default from a flag of the same name (--country)
+	fields   []field                    // what create (and update) set, as flags
+	detail   []term.Column[T]           // the fields of one record (get, create, update)
+	schema   *schema                    // the columns an import reads
+	defaults []string                   // fields an import may default from a flag of the same name (--country)
 	tidy     func(v bulk.Values) string // writes values as the API spells them (a type in any case), or says why it cannot; nil for none
 
 	get       func(ctx context.Context, c *cashfin.Client, id string, opts ...cashfin.CallOption) (*T, error)

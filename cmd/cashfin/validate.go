@@ -32,4 +32,3 @@ func validEmail(s string) bool {
 	}
 	return true
 }
-

@@ -169,7 +169,7 @@ type Window struct {
 // a pause worth a word.
 func (p *Pacer) pauseForWindow(d time.Duration) {
 	if p.gate.pause(d) && d >= p.announceMin {
-		p.prog.Printf("rate limit reached: waiting %s for the window to reset\n", term.Duration(d.Round(time.Second)))
+		p.prog.Printf("rate limit reached: waiting %s for the window to reset\n", term.Duration((d + time.Second - 1).Truncate(time.Second)))
 	}
 }
 

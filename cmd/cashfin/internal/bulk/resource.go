@@ -58,7 +58,8 @@ type Index interface {
 }
 
 // Identity is the duplicate rules and the idempotency keys that follow from them: new indexes,
-// and the key of a person of a resource.
+// and the key of a person of a resource ("" for a person the rules cannot tell: no email, and
+// not both a name and a phone; the engine then keys the row by its content).
 type Identity struct {
 	NewIndex func() Index
 	Key      func(resource string, p Person) string

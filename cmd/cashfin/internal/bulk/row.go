@@ -1,6 +1,12 @@
 package bulk
 
-import "fmt"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"maps"
+	"slices"
+)
 
 // State is what became of an import row.
 type State int
@@ -51,8 +57,9 @@ type classifier[T any] struct {
 	id       Identity
 	phone    func(string) (string, error)
 	defaults Values
-	file     Index // the rows so far, by "line N"
-	existing Index // the records on the server (--skip-existing), or nil
+	file     Index          // the rows so far, by "line N"
+	existing Index          // the records on the server (--skip-existing), or nil
+	content  map[string]int // the rows keyed by content (see anonymous): key → line
 }
 
 // classify makes a row of r.
@@ -78,8 +85,38 @@ func (c *classifier[T]) classify(r *Row) *row {
 		return out
 	}
 	c.file.Add(out.person, fmt.Sprintf("line %d", r.Line))
-	out.key = c.id.Key(c.res.Name, out.person)
+	if out.key = c.id.Key(c.res.Name, out.person); out.key == "" {
+		return c.anonymous(out)
+	}
 	return out
+}
+
+// anonymous keys a row that names no one the rules can tell (no email; no name and phone) by
+// its whole content. An identical row is the same record: sent twice, it would carry the same
+// key and body, and the API would answer the second from the first; it is skipped and said.
+func (c *classifier[T]) anonymous(out *row) *row {
+	key := contentKey(c.res.Name, out.Values)
+	if c.content == nil {
+		c.content = map[string]int{}
+	}
+	if line, ok := c.content[key]; ok {
+		out.state, out.reason = stateDuplicate, fmt.Sprintf("same as line %d (an identical row, with no email or phone to tell them apart)", line)
+		return out
+	}
+	c.content[key] = out.Line
+	out.key = key
+	return out
+}
+
+// contentKey is the Idempotency-Key of a row by all its values.
+func contentKey(resource string, v Values) string {
+	names := slices.Sorted(maps.Keys(v))
+	h := sha256.New()
+	h.Write([]byte(resource))
+	for _, n := range names {
+		fmt.Fprintf(h, "\x00%s\x00%s", n, v[n])
+	}
+	return "cashfin-cli-import-content-v2-" + hex.EncodeToString(h.Sum(nil))
 }
 
 // prepare fills the defaults, normalises the phone and checks the row, returning why it cannot
