@@ -338,9 +338,10 @@ func TestImportJSONArray(t *testing.T) {
 	assert.Regexp(t, regexp.MustCompile(`line 2: invalid character`), res.stderr)
 }
 
-// TestImportStreams: a dry run holds one small key per row, not the file. 30,000 rows of some
+// TestImportStreams: a dry run holds a few small keys per row, not the file. 30,000 rows of some
 // 200 bytes (6 MB of CSV, which the importer that read the whole file held five times over)
-// may raise the heap in use by 12 MB at most (the whole-file importer: 30 MB).
+// may raise the heap in use by 16 MB at most (the whole-file importer: 30 MB; the keys of the
+// identity rules, an email's and a name-and-phone's per row, take some 10 MB under -race).
 func TestImportStreams(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("Name,E-mail,Phone Number,Company Name,Job Title,Notes\n")
@@ -351,6 +352,9 @@ func TestImportStreams(t *testing.T) {
 	in := writeFile(t, "big.csv", b.String())
 	b.Reset()
 	c := newCLI(t, nil)
+	// libphonenumber's metadata loads on first use, once, whatever the file's size: load it
+	// before measuring what the rows cost.
+	_, _ = phoneE164("0712345678", "KE")
 	var before runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
@@ -361,7 +365,7 @@ func TestImportStreams(t *testing.T) {
 	assert.Contains(t, res.stderr, "dry run: 30000 rows would be created")
 	grew := int64(*peak) - int64(before.HeapInuse)
 	t.Logf("heap in use grew by %.1f MB at most", float64(grew)/1e6)
-	assert.Less(t, grew, int64(12<<20))
+	assert.Less(t, grew, int64(16<<20))
 }
 
 // The progress bar fits the terminal: at 40 columns no line of it reaches the last column (which
