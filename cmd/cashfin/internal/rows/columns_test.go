@@ -33,9 +33,9 @@ func TestMapAllColumnProblemsInOneError(t *testing.T) {
 	err := openErr(t, "in.csv", in, Options{Map: []string{
 		"First=name", "Last=name", // fine: joined
 		"Work Phone=phone", "Mobile=phone", // two onto phone
-		"Nowhere=email",   // no such column
-		"Fax Number=fax",  // no such field
-		"bad",             // not COLUMN=FIELD
+		"Nowhere=email",  // no such column
+		"Fax Number=fax", // no such field
+		"bad",            // not COLUMN=FIELD
 	}})
 	want := []string{
 		`--map "Nowhere=email": no column "Nowhere" in the header`,

@@ -46,22 +46,23 @@ var Stop = errors.New("rows: stop")
 // Source is an import file, opened to be read from its start as often as needed, one row at a
 // time: nothing holds the whole file.
 type Source struct {
-	opts    Options
-	schema  *schema
-	maps    []mapSpec
-	path    string // the file; standard input is copied to a temporary file first
-	label   string // the file as messages name it
-	format  Format
-	enc     encoding.Encoding // nil for UTF-8
-	bom     []byte            // the byte-order mark the file starts with, if any
-	comma   rune
-	crlf    bool     // the header line ends in CRLF
-	header  []string // the header row as read; for JSON, the field names
-	mapping mapping
-	member  string // JSONArray: the member of the top object that holds the rows, "" for a bare array
-	sheet   string // XLSX: the sheet read
-	blank   int
-	cleanup func()
+	opts     Options
+	schema   *schema
+	maps     []mapSpec
+	path     string // the file; standard input is copied to a temporary file first
+	label    string // the file as messages name it
+	format   Format
+	enc      encoding.Encoding // nil for UTF-8
+	bom      []byte            // the byte-order mark the file starts with, if any
+	comma    rune
+	crlf     bool     // the header line ends in CRLF
+	header   []string // the header row as read; for JSON, the field names
+	mapping  mapping
+	member   string // JSONArray: the member of the top object that holds the rows, "" for a bare array
+	sheet    string // XLSX: the sheet read
+	date1904 bool   // XLSX: dates count from 1904, not 1900
+	blank    int
+	cleanup  func()
 }
 
 // Open opens name for an import ("-" is standard input, read from stdin): it finds the format

@@ -2,7 +2,9 @@ package rows
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -16,6 +18,9 @@ func (s *Source) openWorkbook() (*excelize.File, error) {
 	f, err := excelize.OpenFile(s.path, excelize.Options{UnzipXMLSizeLimit: xmlInMemory})
 	if err != nil {
 		return nil, fmt.Errorf("a ZIP file that is not an Excel .xlsx workbook (%v)", err)
+	}
+	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
+		s.date1904 = *props.Date1904
 	}
 	if err := plainFormats(f); err != nil {
 		f.Close()
@@ -88,7 +93,7 @@ func (s *Source) walkSheet(f *excelize.File, fn func(line int, cells []string) e
 			continue
 		}
 		for i, c := range cells {
-			cells[i] = dateOnly(c)
+			cells[i] = isoDate(c, s.date1904)
 		}
 		s.blank += blanks
 		blanks = 0
@@ -121,22 +126,22 @@ func (s *Source) eachXLSX(fn func(r *Row) error) error {
 }
 
 // Number formats. A rawFormat cell gives its value as stored: a number in plain digits
-// (254712345678, never 2.54712E+11; 0.5, never 50%). The date formats give ISO dates.
+// (254712345678, never 2.54712E+11; 0.5, never 50%). A date or time cell gives its serial
+// number behind a mark (excelize's own date formatting is slow), which isoDate turns into ISO form.
 const (
-	rawFormat      = 1 << 24 // no such format: the value as stored
-	isoDateTime    = "yyyy-mm-dd hh:mm:ss"
-	isoTime        = "hh:mm:ss"
-	midnightSuffix = " 00:00:00"
+	rawFormat = 1 << 24 // no such format: the value as stored
+	dateMark  = "\x01D"
+	timeMark  = "\x01T"
 )
 
-// plainFormats rewrites the workbook's cell formats, in memory: a date or time format becomes an
-// ISO one, every other format the value as stored.
+// plainFormats rewrites the workbook's cell formats, in memory: a date or time format gives the
+// marked serial number, every other format the value as stored.
 func plainFormats(f *excelize.File) error {
-	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: ptr(isoDateTime)})
+	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: ptr(`"` + dateMark + `"0.##########`)})
 	if err != nil {
 		return err
 	}
-	timeStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: ptr(isoTime)})
+	timeStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: ptr(`"` + timeMark + `"0.##########`)})
 	if err != nil {
 		return err
 	}
@@ -168,12 +173,31 @@ func plainFormats(f *excelize.File) error {
 	return nil
 }
 
-// dateOnly drops the time of a date-and-time cell at midnight: 2026-12-07 00:00:00 is 2026-12-07.
-func dateOnly(v string) string {
-	if d, ok := strings.CutSuffix(v, midnightSuffix); ok && len(d) == len("2006-01-02") && d[4] == '-' && d[7] == '-' {
+// isoDate turns a marked serial number into an ISO date (2026-12-07), date and time
+// (2026-12-07 12:30:00) or time (12:30:00); any other value is returned as it is.
+func isoDate(v string, date1904 bool) string {
+	layout := ""
+	switch {
+	case strings.HasPrefix(v, dateMark):
+		layout = "2006-01-02 15:04:05"
+	case strings.HasPrefix(v, timeMark):
+		layout = "15:04:05"
+	default:
+		return v
+	}
+	serial, err := strconv.ParseFloat(v[len(dateMark):], 64)
+	if err != nil {
+		return v[len(dateMark):]
+	}
+	t, err := excelize.ExcelDateToTime(serial, date1904)
+	if err != nil {
+		return v[len(dateMark):]
+	}
+	out := t.Round(time.Second).Format(layout)
+	if d, ok := strings.CutSuffix(out, " 00:00:00"); ok {
 		return d
 	}
-	return v
+	return out
 }
 
 func ptr[T any](v T) *T { return &v }
