@@ -99,7 +99,9 @@ func (s *Source) eachCSV(text io.Reader, fn func(r *Row) error) error {
 			return err
 		}
 		if blank(cells) {
-			s.blank++
+			if err := s.blankRow(line, cells, fn); err != nil {
+				return err
+			}
 			continue
 		}
 		if err := s.checkIgnored(cells, line); err != nil {

@@ -177,8 +177,18 @@ func TestEachStopsAndPassesErrors(t *testing.T) {
 	require.NoError(t, err)
 	defer src.Close()
 	n := 0
-	require.NoError(t, src.Each(func(*Row) error { n++; return Stop }))
+	require.NoError(t, src.Each(func(*Row) error { n++; return ErrStop }))
 	assert.Equal(t, 1, n)
 	mine := assert.AnError
 	assert.Same(t, mine, src.Each(func(*Row) error { return mine }), "the callback's error comes back as it is")
+}
+
+func TestKeepBlankPassesBlankRowsInOrder(t *testing.T) {
+	src, rows := readString(t, "in.csv", "name,email\nAnn,\n,\nBen,\n", Options{KeepBlank: true})
+	require.Len(t, rows, 3)
+	assert.Equal(t, []int{2, 3, 4}, lines(rows))
+	assert.True(t, rows[1].Blank)
+	assert.Empty(t, rows[1].Err, "a blank row is not a failure")
+	assert.False(t, rows[0].Blank || rows[2].Blank)
+	assert.Equal(t, 1, src.Blank())
 }

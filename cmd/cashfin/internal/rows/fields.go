@@ -33,6 +33,7 @@ type Options struct {
 	Sheet      string   // the workbook sheet to read; "" is the first
 	Region     string   // region of phone numbers without a country code; "" is DefaultRegion
 	KeepPhones bool     // keep phone numbers exactly as written (trimmed): no parsing, no E.164
+	KeepBlank  bool     // pass rows of blank cells to Each's callback too, marked Row.Blank
 }
 
 // region is the phone region the options name.

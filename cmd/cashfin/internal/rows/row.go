@@ -21,6 +21,9 @@ type Row struct {
 	// quotes), a required field is empty, the email is malformed, or the phone is not one phone
 	// number. "" when it can be sent.
 	Err string
+	// Blank marks a row of blank cells, passed on only with Options.KeepBlank: it has no values
+	// and no Err, and is not to be sent.
+	Blank bool
 
 	schema *schema
 	region string

@@ -40,8 +40,8 @@ func (e *Error) Error() string {
 	return e.File + ": " + msg
 }
 
-// Stop, returned by an Each callback, ends the walk early; Each then returns nil.
-var Stop = errors.New("rows: stop")
+// ErrStop, returned by an Each callback, ends the walk early; Each then returns nil.
+var ErrStop = errors.New("rows: stop")
 
 // Source is an import file, opened to be read from its start as often as needed, one row at a
 // time: nothing holds the whole file.
@@ -115,7 +115,8 @@ func (s *Source) Header() []string { return s.header }
 // Sheet is the workbook sheet read, "" for other formats.
 func (s *Source) Sheet() string { return s.sheet }
 
-// Blank is how many rows of blank cells the last Each met (they are not passed to its callback).
+// Blank is how many rows of blank cells the last Each met: in a CSV file every such row (an empty
+// line is no row), in a workbook those above its last row that is not blank.
 func (s *Source) Blank() int { return s.blank }
 
 // Describe is the line that says, before anything is sent, which column feeds which field and
@@ -242,8 +243,8 @@ func (s *Source) open() (*os.File, *bufio.Reader, error) {
 }
 
 // Each calls fn with every row of the file, in order, reading it from its start. Rows of blank
-// cells are counted (Blank), not passed to fn. An error fn returns ends the walk and is returned
-// as it is (Stop ends it with nil); any other error is an *Error.
+// cells are counted (Blank), and passed to fn only with Options.KeepBlank. An error fn returns
+// ends the walk and is returned as it is (ErrStop ends it with nil); any other error is an *Error.
 func (s *Source) Each(fn func(r *Row) error) error {
 	s.blank = 0
 	var err error
@@ -258,7 +259,7 @@ func (s *Source) Each(fn func(r *Row) error) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &fnErr):
-		if errors.Is(fnErr.err, Stop) {
+		if errors.Is(fnErr.err, ErrStop) {
 			return nil
 		}
 		return fnErr.err
@@ -272,6 +273,19 @@ func (s *Source) Each(fn func(r *Row) error) error {
 type callbackError struct{ err error }
 
 func (c callbackError) Error() string { return c.err.Error() }
+
+// blankRow counts a row of blank cells, and passes it to fn with Options.KeepBlank.
+func (s *Source) blankRow(line int, cells []string, fn func(r *Row) error) error {
+	s.blank++
+	if !s.opts.KeepBlank {
+		return nil
+	}
+	r := &Row{Line: line, Blank: true, Cells: cells, Values: make([]string, len(s.schema.fields)), schema: s.schema, region: s.opts.region()}
+	if err := fn(r); err != nil {
+		return callbackError{err}
+	}
+	return nil
+}
 
 // emit finishes r and passes it to fn.
 func (s *Source) emit(r *Row, fn func(r *Row) error) error {

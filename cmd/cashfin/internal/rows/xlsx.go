@@ -39,11 +39,11 @@ func (s *Source) sniffXLSX(problems *[]string) error {
 	if s.sheet, err = chooseSheet(f.GetSheetList(), s.opts.Sheet); err != nil {
 		return err
 	}
-	err = s.walkSheet(f, func(line int, cells []string) error {
+	err = s.walkSheet(f, func(line int, cells []string, _ int) error {
 		s.header = cells
-		return Stop
+		return ErrStop
 	})
-	if err != nil && err != Stop {
+	if err != nil && err != ErrStop {
 		return err
 	}
 	if s.header == nil {
@@ -75,14 +75,14 @@ func chooseSheet(sheets []string, name string) (string, error) {
 }
 
 // walkSheet calls fn with each row of the sheet that is not blank, from the first, with its row
-// number; blank rows between them are counted.
-func (s *Source) walkSheet(f *excelize.File, fn func(line int, cells []string) error) error {
+// number and how many blank rows came just before it.
+func (s *Source) walkSheet(f *excelize.File, fn func(line int, cells []string, blanks int) error) error {
 	rows, err := f.Rows(s.sheet)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	blanks := 0 // blank rows since the last row that was not: counted only when one follows
+	blanks := 0 // blank rows since the last row that was not
 	for line := 1; rows.Next(); line++ {
 		cells, err := rows.Columns()
 		if err != nil {
@@ -95,11 +95,10 @@ func (s *Source) walkSheet(f *excelize.File, fn func(line int, cells []string) e
 		for i, c := range cells {
 			cells[i] = isoDate(c, s.date1904)
 		}
-		s.blank += blanks
-		blanks = 0
-		if err := fn(line, cells); err != nil {
+		if err := fn(line, cells, blanks); err != nil {
 			return err
 		}
+		blanks = 0
 	}
 	return rows.Error()
 }
@@ -112,10 +111,15 @@ func (s *Source) eachXLSX(fn func(r *Row) error) error {
 	}
 	defer f.Close()
 	header := true
-	err = s.walkSheet(f, func(line int, cells []string) error {
+	err = s.walkSheet(f, func(line int, cells []string, blanks int) error {
 		if header { // the first row that is not blank; blank rows before it are not data
-			header, s.blank = false, 0
+			header = false
 			return nil
+		}
+		for b := line - blanks; b < line; b++ {
+			if err := s.blankRow(b, nil, fn); err != nil {
+				return err
+			}
 		}
 		if err := s.checkIgnored(cells, line); err != nil {
 			return err

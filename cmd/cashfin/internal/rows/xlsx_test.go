@@ -119,3 +119,10 @@ func TestFormatKind(t *testing.T) {
 		assert.Equal(t, want, formatKind(id, custom), "format %d", id)
 	}
 }
+
+func TestXLSXKeepBlank(t *testing.T) {
+	src, rows := readAll(t, workbook(t), Options{KeepBlank: true, Map: []string{"Joined=", "Last Call="}})
+	assert.Equal(t, []int{2, 3, 4, 5}, lines(rows))
+	assert.True(t, rows[2].Blank)
+	assert.Equal(t, 1, src.Blank())
+}
