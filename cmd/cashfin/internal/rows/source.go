@@ -183,7 +183,7 @@ func (s *Source) sniff(name string, problems *[]string) error {
 		s.format, s.bom = XLSX, nil
 		return s.sniffXLSX(problems)
 	} else if bytes.Equal(sig, ole2Signature) {
-		return errors.New("an old binary Excel workbook (.xls): save it as .xlsx or CSV and import that")
+		return errors.New("an old binary Excel workbook (.xls): save it as .xlsx or CSV (a password-protected workbook looks the same: save it without the password)")
 	}
 	if s.opts.Sheet != "" {
 		*problems = append(*problems, fmt.Sprintf("--sheet %q: the file is not an .xlsx workbook", s.opts.Sheet))

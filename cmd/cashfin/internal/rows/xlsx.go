@@ -17,7 +17,7 @@ const xmlInMemory = 1 << 20
 func (s *Source) openWorkbook() (*excelize.File, error) {
 	f, err := excelize.OpenFile(s.path, excelize.Options{UnzipXMLSizeLimit: xmlInMemory})
 	if err != nil {
-		return nil, fmt.Errorf("a ZIP file that is not an Excel .xlsx workbook (%v)", err)
+		return nil, fmt.Errorf("a ZIP file that is not an Excel .xlsx workbook (%v): save it as .xlsx or CSV", err)
 	}
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		s.date1904 = *props.Date1904
@@ -36,7 +36,7 @@ func (s *Source) sniffXLSX(problems *[]string) error {
 		return err
 	}
 	defer f.Close()
-	if s.sheet, err = chooseSheet(f.GetSheetList(), s.opts.Sheet); err != nil {
+	if s.sheet, err = chooseSheet(visibleFirst(f), s.opts.Sheet); err != nil {
 		return err
 	}
 	err = s.walkSheet(f, func(line int, cells []string, _ int) error {
@@ -51,6 +51,20 @@ func (s *Source) sniffXLSX(problems *[]string) error {
 	}
 	s.mapping = s.schema.mapColumns(s.header, s.maps, problems)
 	return nil
+}
+
+// visibleFirst are the workbook's sheets in order, the hidden ones after the visible: the first
+// is the one Excel opens on when none is chosen.
+func visibleFirst(f *excelize.File) []string {
+	var visible, hidden []string
+	for _, sh := range f.GetSheetList() {
+		if ok, err := f.GetSheetVisible(sh); err == nil && !ok {
+			hidden = append(hidden, sh)
+		} else {
+			visible = append(visible, sh)
+		}
+	}
+	return append(visible, hidden...)
 }
 
 // chooseSheet is the sheet named (exactly, else in any case), or the first.

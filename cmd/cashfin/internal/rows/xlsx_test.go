@@ -126,3 +126,20 @@ func TestXLSXKeepBlank(t *testing.T) {
 	assert.True(t, rows[2].Blank)
 	assert.Equal(t, 1, src.Blank())
 }
+
+func TestXLSXFirstVisibleSheet(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	require.NoError(t, f.SetSheetRow("Sheet1", "A1", &[]any{"Lookup"}))
+	_, err := f.NewSheet("Contacts")
+	require.NoError(t, err)
+	require.NoError(t, f.SetSheetRow("Contacts", "A1", &[]any{"Name"}))
+	require.NoError(t, f.SetSheetRow("Contacts", "A2", &[]any{"Ann"}))
+	f.SetActiveSheet(1)
+	require.NoError(t, f.SetSheetVisible("Sheet1", false))
+	path := filepath.Join(t.TempDir(), "hidden.xlsx")
+	require.NoError(t, f.SaveAs(path))
+	src, rows := readAll(t, path, Options{})
+	assert.Equal(t, "Contacts", src.Sheet(), "a hidden sheet is not the first a user sees")
+	assert.Equal(t, []string{"Ann"}, names(rows))
+}
