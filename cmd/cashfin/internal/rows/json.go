@@ -255,11 +255,18 @@ func (s *Source) decodeJSONRow(text []byte, values []string) error {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	fed := make([][]string, len(values)) // per field, the values of --map keys, in flag order
+	if err := s.jsonBySpelling(obj, keys, values); err != nil {
+		return err
+	}
+	return s.jsonByMap(obj, keys, values)
+}
+
+// jsonBySpelling reads the keys no --map names, by the fields' spellings.
+func (s *Source) jsonBySpelling(obj map[string]json.RawMessage, keys, values []string) error {
 	rank := make([]int, len(values))
 	for _, k := range keys {
-		if mi := slices.IndexFunc(s.maps, func(m mapSpec) bool { return m.key == Key(k) }); mi >= 0 {
-			continue // read below, in flag order
+		if slices.ContainsFunc(s.maps, func(m mapSpec) bool { return m.key == Key(k) }) {
+			continue
 		}
 		f, r := s.schema.fieldOf(Key(k))
 		if f < 0 && looksLikeContactColumn(k) {
@@ -276,6 +283,12 @@ func (s *Source) decodeJSONRow(text []byte, values []string) error {
 			values[f], rank[f] = v, r
 		}
 	}
+	return nil
+}
+
+// jsonByMap reads the keys --map names, in flag order; a field a --map feeds takes nothing else.
+func (s *Source) jsonByMap(obj map[string]json.RawMessage, keys, values []string) error {
+	fed := make([][]string, len(values))
 	for _, m := range s.maps {
 		k := slices.IndexFunc(keys, func(k string) bool { return Key(k) == m.key })
 		if m.field < 0 || k < 0 {
