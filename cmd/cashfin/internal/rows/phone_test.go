@@ -69,3 +69,10 @@ func TestNormalizePhone(t *testing.T) {
 	assert.Equal(t, "+0712", NormalizePhone("+0712", "KE"), "the + is kept, so the form is stable")
 	assert.Empty(t, NormalizePhone("call me", "KE"))
 }
+
+func TestUnknownRegionReportedWithTheOtherProblems(t *testing.T) {
+	err := openErr(t, "in.csv", "email\nx@y.co\n", Options{Region: "XX"})
+	assert.Len(t, err.Problems, 2, "%q", err.Problems)
+	assert.Contains(t, err.Error(), `--phone-region "XX": not a region`)
+	assert.Contains(t, err.Error(), "no name column")
+}
