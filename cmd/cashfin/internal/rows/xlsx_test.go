@@ -143,3 +143,16 @@ func TestXLSXFirstVisibleSheet(t *testing.T) {
 	assert.Equal(t, "Contacts", src.Sheet(), "a hidden sheet is not the first a user sees")
 	assert.Equal(t, []string{"Ann"}, names(rows))
 }
+
+func TestISODate(t *testing.T) {
+	for in, want := range map[string]string{
+		dateMark + "46363":        "2026-12-07",
+		dateMark + "46363.520833": "2026-12-07 12:30:00",
+		timeMark + "0.75":         "18:00:00",
+		"46363":                   "46363", // not a date cell
+		"Ann":                     "Ann",
+	} {
+		assert.Equal(t, want, isoDate(in, false), in)
+	}
+	assert.Equal(t, "2030-12-08", isoDate(dateMark+"46363", true), "the 1904 date system")
+}
