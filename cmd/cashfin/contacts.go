@@ -28,7 +28,6 @@ var contacts = &resource[cashfin.Contact]{
 		ID:        func(c *cashfin.Contact) string { return c.ID },
 		CreatedAt: func(c *cashfin.Contact) time.Time { return c.CreatedAt },
 		Person:    func(c *cashfin.Contact) bulk.Person { return bulk.Person{Name: c.Name, Email: c.Email, Phone: c.Phone} },
-		Check:     requiredCheck(contactFields, nil),
 		Create: func(ctx context.Context, c *cashfin.Client, v bulk.Values, key string, opts ...cashfin.CallOption) (*cashfin.Contact, error) {
 			return c.Contacts.Create(ctx, &cashfin.ContactCreateParams{Name: v["name"], Email: v["email"], Phone: v["phone"],
 				Position: v["position"], CompanyName: v["companyname"], IdempotencyKey: key}, opts...)
@@ -42,7 +41,7 @@ var contacts = &resource[cashfin.Contact]{
 		term.Column[cashfin.Contact]{Name: "active", Width: 6, Value: func(c *cashfin.Contact) string { return activeText(c.Active) }},
 		term.Column[cashfin.Contact]{Name: "updatedat", Width: 24, Value: func(c *cashfin.Contact) string { return term.FormatTime(c.UpdatedAt) }},
 	),
-	schema: contactSchema,
+	imported: []string{"name", "email", "phone", "position", "companyname"},
 	get: func(ctx context.Context, c *cashfin.Client, id string, opts ...cashfin.CallOption) (*cashfin.Contact, error) {
 		return c.Contacts.Get(ctx, id, opts...)
 	},

@@ -49,7 +49,7 @@ var customers = &resource[cashfin.Customer]{
 		Person: func(c *cashfin.Customer) bulk.Person {
 			return bulk.Person{Name: c.Name, Email: c.Email, Phone: c.Phone}
 		},
-		Check: requiredCheck(customerFields, customerType),
+		Check: customerType,
 		Create: func(ctx context.Context, c *cashfin.Client, v bulk.Values, key string, opts ...cashfin.CallOption) (*cashfin.Customer, error) {
 			return c.Customers.Create(ctx, &cashfin.CustomerCreateParams{Name: v["name"], Email: v["email"], Phone: v["phone"],
 				Country: v["country"], Currency: v["currency"], Company: v["company"], Address: v["address"], City: v["city"],
@@ -61,7 +61,7 @@ var customers = &resource[cashfin.Customer]{
 	},
 	fields:   customerFields,
 	detail:   customerColumns,
-	schema:   customerSchema,
+	imported: []string{"name", "email", "phone", "country", "currency", "company", "address", "city", "type"},
 	defaults: []string{"country", "currency"},
 	tidy:     customerType,
 	get: func(ctx context.Context, c *cashfin.Client, id string, opts ...cashfin.CallOption) (*cashfin.Customer, error) {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/bulk"
+	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/rows"
 	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/term"
 )
 
@@ -21,7 +22,7 @@ func exportCommand[T any](r *resource[T]) *command {
 			fs.IntVar(&fl.concurrency, "concurrency", 4, "pages fetched at once")
 			fs.Float64Var(&fl.rate, "rate", 5, "requests per second at most, 0 for no limit (5 is the smallest plan's limit)")
 			fs.StringVar(&fl.out, "out", "", "write to this `file` rather than standard output")
-			fs.BoolVar(&fl.excelSafe, "excel-safe", false, "csv: start with a UTF-8 byte-order mark, and prefix with ' the cells a spreadsheet would run as a formula (= + - @) or turn into a number (digits only, such as a phone without its +)")
+			fs.BoolVar(&fl.excelSafe, "excel-safe", false, "csv: start with a UTF-8 byte-order mark, quote cells a spreadsheet would run as a formula (= + - @), and write digit-only phones as =\"0712345678\" (import undoes both)")
 			return func(ctx context.Context, a *app, in *invocation) error {
 				name := in.cmd.title()
 				if err := noArgs(in, ""); err != nil {
@@ -66,7 +67,7 @@ func export[T any](ctx context.Context, a *app, in *invocation, r *resource[T], 
 		defer tmp.Close()
 		w = tmp
 	}
-	cw := term.NewRecordWriter(w, common.format, r.Columns, term.WriterOptions{ExcelSafe: fl.excelSafe, Terminal: tmp == nil && a.terminal(a.stdout)})
+	cw := term.NewRecordWriter(w, common.format, r.Columns, term.WriterOptions{ExcelSafe: excelSafe(fl.excelSafe), Terminal: tmp == nil && a.terminal(a.stdout)})
 	prog := a.progress("exported")
 	ex := &bulk.Exporter[T]{
 		Resource:    r.Resource,
@@ -124,4 +125,19 @@ func createBeside(name, path string) (*os.File, error) {
 		return nil, usagef("%s: --out: %v", name, err)
 	}
 	return tmp, nil
+}
+
+// excelSafe is how --excel-safe protects a cell of a column: a phone made of digits in Excel's
+// text form, any cell a spreadsheet would run as a formula quoted (rows.ExcelSafe, which the
+// import undoes exactly); nil without the flag.
+func excelSafe(on bool) func(column, v string) string {
+	if !on {
+		return nil
+	}
+	return func(column, v string) string {
+		if column == rows.FieldPhone {
+			return rows.ExcelSafePhone(v)
+		}
+		return rows.ExcelSafe(v)
+	}
 }

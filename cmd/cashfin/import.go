@@ -8,11 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"unicode/utf8"
-
-	"github.com/nyaruka/phonenumbers"
 
 	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/bulk"
+	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/rows"
 	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/term"
 )
 
@@ -24,16 +22,14 @@ type importFlags struct {
 	dryRun       bool
 	errorsPath   string
 	skippedPath  string
-	phoneRegion  string
-	keepPhones   bool
 	defaults     bulk.Values // --country, --currency: for rows that leave them empty
-	input        inputOptions
+	input        rows.Options
 }
 
 // importSynopsis is the arguments of "GROUP import" for r.
 func importSynopsis[T any](r *resource[T]) string {
 	s := "FILE [--concurrency N] [--rate R] [--skip-existing] [--dry-run] [--errors OUT.csv]\n" +
-		"[--map COLUMN=FIELD]... [--encoding E] [--delimiter D]\n[--phone-region CC] [--keep-phones] [--skipped FILE]"
+		"[--map COLUMN=FIELD]... [--encoding E] [--delimiter D] [--sheet NAME]\n[--phone-region CC] [--keep-phones] [--skipped FILE]"
 	var defaults []string
 	for _, d := range r.defaults {
 		for _, f := range r.fields {
@@ -66,16 +62,17 @@ func importCommand[T any](r *resource[T]) *command {
 // importFlagsOn registers the flags of "GROUP import" on fs, and returns them with a function
 // that checks them, once parsed, with the positional arguments, and returns the FILE argument.
 func importFlagsOn[T any](fs *flag.FlagSet, r *resource[T]) (*importFlags, func(name string, args []string) (string, error)) {
-	fl := &importFlags{defaults: bulk.Values{}, input: inputOptions{schema: r.schema}}
+	fl := &importFlags{defaults: bulk.Values{}, input: rows.Options{KeepBlank: true}}
 	fs.IntVar(&fl.concurrency, "concurrency", 4, "requests in flight at once")
 	fs.Float64Var(&fl.rate, "rate", 5, "requests per second at most, 0 for no limit (5 is the smallest plan's limit)")
 	fs.BoolVar(&fl.skipExisting, "skip-existing", false, "first list the "+r.Name+" on the server and skip rows that are the same person")
 	fs.BoolVar(&fl.dryRun, "dry-run", false, "validate and report, sending nothing")
 	fs.StringVar(&fl.errorsPath, "errors", "", "write every failed row, with its line and the reason, to this CSV `file` (none when nothing failed)")
 	fs.StringVar(&fl.skippedPath, "skipped", "", "list every skipped row, with what it duplicates, in this `file` (default: a new file, past 20 of them)")
-	fs.StringVar(&fl.phoneRegion, "phone-region", "KE", "the `region` of phone numbers written without a country code; they are sent in E.164 (+254712345678)")
-	fs.BoolVar(&fl.keepPhones, "keep-phones", false, "send phone numbers exactly as written: no check, no E.164")
-	fs.StringVar(&fl.input.encoding, "encoding", "", "the file's encoding: utf-8 (default; UTF-16 is found by its byte-order mark), windows-1252, latin1 or utf-16")
+	fs.StringVar(&fl.input.Region, "phone-region", rows.DefaultRegion, "the `region` of phone numbers written without a country code; they are sent in E.164 (+254712345678)")
+	fs.BoolVar(&fl.input.KeepPhones, "keep-phones", false, "send phone numbers exactly as written: no check, no E.164")
+	fs.StringVar(&fl.input.Sheet, "sheet", "", "the workbook sheet to read (.xlsx; default: the first visible one)")
+	fs.StringVar(&fl.input.Encoding, "encoding", "", "the file's encoding: utf-8 (default; UTF-16 is found by its byte-order mark), windows-1252, latin1 or utf-16")
 	delimiter := fs.String("delimiter", "", "CSV delimiter: , ; tab or any one character (default: found from the header line)")
 	for _, d := range r.defaults {
 		fs.Func(d, "the "+d+" of rows that leave it empty", func(v string) error {
@@ -83,18 +80,18 @@ func importFlagsOn[T any](fs *flag.FlagSet, r *resource[T]) (*importFlags, func(
 			return nil
 		})
 	}
-	var maps []string
-	fs.Func("map", "read a column as a field: COLUMN=FIELD ("+strings.Join(r.schema.names, ", ")+"), or COLUMN= to ignore it; repeatable", func(v string) error {
-		maps = append(maps, v)
+	fs.Func("map", "read a column as a field: COLUMN=FIELD ("+strings.Join(r.imported, ", ")+"), or COLUMN= to ignore it; "+
+		"repeatable (several columns to name are joined, in this order)", func(v string) error {
+		fl.input.Map = append(fl.input.Map, v)
 		return nil
 	})
 	return fl, func(name string, rest []string) (string, error) {
-		return checkImportFlags(name, r, fl, *delimiter, maps, rest)
+		return checkImportFlags(name, r, fl, *delimiter, rest)
 	}
 }
 
 // checkImportFlags checks the flags of an import once parsed, and returns the FILE argument.
-func checkImportFlags[T any](name string, r *resource[T], fl *importFlags, delimiter string, maps, rest []string) (string, error) {
+func checkImportFlags[T any](name string, r *resource[T], fl *importFlags, delimiter string, rest []string) (string, error) {
 	var err error
 	if len(rest) != 1 {
 		return "", usagef("%s: want one FILE (CSV; JSON lines when it ends in .jsonl or .ndjson; a JSON array when it ends in .json; - for standard input)", name)
@@ -105,19 +102,13 @@ func checkImportFlags[T any](name string, r *resource[T], fl *importFlags, delim
 	if err := checkRate(name, fl.rate); err != nil {
 		return "", err
 	}
-	fl.phoneRegion = strings.ToUpper(strings.TrimSpace(fl.phoneRegion))
-	if phonenumbers.GetCountryCodeForRegion(fl.phoneRegion) == 0 {
-		return "", usagef("%s: --phone-region %q: want a two-letter region, such as KE, UG, TZ or NG", name, fl.phoneRegion)
-	}
 	if why := tidyDefaults(r, fl.defaults); why != "" {
 		return "", usagef("%s: --%s", name, why)
 	}
-	if fl.input.delimiter, err = parseDelimiter(name, delimiter); err != nil {
-		return "", err
+	if fl.input.Delimiter, err = rows.ParseDelimiter(delimiter); err != nil {
+		return "", usagef("%s: %v", name, err)
 	}
-	if fl.input.maps, err = parseMap(maps, r.schema); err != nil {
-		return "", err
-	}
+	fl.input.Fields = r.importFields(fl.defaults)
 	for _, p := range []string{fl.errorsPath, fl.skippedPath} {
 		if p != "" && sameFile(p, rest[0]) {
 			return "", usagef("%s: %s is the input file: it would be overwritten; name another file", name, p)
@@ -132,21 +123,6 @@ func tidyDefaults[T any](r *resource[T], v bulk.Values) string {
 		return ""
 	}
 	return r.tidy(v)
-}
-
-// parseDelimiter reads --delimiter: one character, or "tab".
-func parseDelimiter(name, v string) (rune, error) {
-	switch v {
-	case "":
-		return 0, nil
-	case "tab", `\t`, "\t":
-		return '\t', nil
-	}
-	r, size := utf8.DecodeRuneInString(v)
-	if size != len(v) || r == '"' || r == '\r' || r == '\n' || r == utf8.RuneError {
-		return 0, usagef("%s: --delimiter %q: want one character, such as , ; or tab", name, v)
-	}
-	return r, nil
 }
 
 // sameFile reports whether the paths a and b name the same file (b need not exist).
@@ -168,20 +144,20 @@ func sameFile(a, b string) bool {
 // and ends with the account, whatever happened.
 func importFile[T any](ctx context.Context, a *app, in *invocation, r *resource[T], fl *importFlags, file string) error {
 	name, common := in.cmd.title(), in.common
-	src, err := openImport(file, a.stdin, fl.input)
+	src, err := rows.Open(file, a.stdin, fl.input)
 	if err != nil {
-		return err
+		return inputError(name, err)
 	}
-	defer src.close()
-	if src.format == formatCSV {
-		fmt.Fprintln(a.stderr, term.Clean(src.describeColumns()))
+	defer src.Close()
+	if d := src.Describe(); d != "" {
+		fmt.Fprintln(a.stderr, term.Clean(d))
 	}
 	cfg, err := importConfig(a, common, r, fl, src)
 	if err != nil {
 		return err
 	}
 	im := bulk.NewImporter(cfg)
-	runErr := im.Run(ctx, sourceOf(src))
+	runErr := inputError(name, im.Run(ctx, source{src, fl.input.Fields}))
 	cfg.Progress.Finish()
 	if cfg.Out != nil {
 		if err := cfg.Out.Close(); err != nil && runErr == nil {
@@ -207,13 +183,10 @@ func importFile[T any](ctx context.Context, a *app, in *invocation, r *resource[
 }
 
 // importConfig sets the engine up for one import from the flags.
-func importConfig[T any](a *app, common *commonFlags, r *resource[T], fl *importFlags, src *importSource) (bulk.ImportConfig[T], error) {
-	cfg := bulk.ImportConfig[T]{Resource: r.Resource, Identity: identityFor(fl.phoneRegion), Defaults: fl.defaults,
+func importConfig[T any](a *app, common *commonFlags, r *resource[T], fl *importFlags, src *rows.Source) (bulk.ImportConfig[T], error) {
+	region := fl.input.Region
+	cfg := bulk.ImportConfig[T]{Resource: r.Resource, NewIndex: func() bulk.Index { return &index{region: region} },
 		Concurrency: fl.concurrency, DryRun: fl.dryRun, SkipExisting: fl.skipExisting, Abort: a.abort, Skipped: fl.skippedPath}
-	if !fl.keepPhones {
-		region := fl.phoneRegion
-		cfg.Phone = func(p string) (string, error) { return phoneE164(p, region) }
-	}
 	var err error
 	if !fl.dryRun || fl.skipExisting {
 		if cfg.Client, err = a.client(common, fl.rate); err != nil {
@@ -222,7 +195,7 @@ func importConfig[T any](a *app, common *commonFlags, r *resource[T], fl *import
 	}
 	if fl.errorsPath != "" {
 		// Started before anything is sent, so an unwritable path stops the import at once.
-		if cfg.Errors, err = bulk.CreateErrorsFile(fl.errorsPath, src.form()); err != nil {
+		if cfg.Errors, err = bulk.CreateErrorsFile(fl.errorsPath, errorsForm(src)); err != nil {
 			return cfg, usagef("%s import: --errors: %v", r.Name, err)
 		}
 	}

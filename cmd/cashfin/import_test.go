@@ -23,7 +23,19 @@ import (
 
 	"github.com/cashfin-go/cashfin"
 	"github.com/cashfin-go/cashfin/cashfintest"
+	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/term"
 )
+
+// messyCSV is a CSV as people save them: a byte-order mark, headers in odd case and spacing and
+// order, a column to ignore, quoted cells with commas, quotes and line breaks, blank rows and a
+// short row.
+const messyCSV = "\ufeff Name ,EMAIL,Phone,Notes,Company,position\r\n" +
+	"Jane Wanjiku,jane@acme.co.ke,+254 712 345 678,vip,\"Acme, Ltd\",Procurement Manager\r\n" +
+	"\r\n" +
+	"\"Otieno \"\"Oti\"\" Odhiambo\",OTI@example.com,0722000111,\"two\nlines\",Kisumu Traders,\r\n" +
+	",,,,,\r\n" +
+	"Zoë Nyambura-Ünal,zoe@example.org,,,Ünal & Söhne,CTO\r\n" +
+	"  Short Row  ,short@example.com\r\n"
 
 // messyImport is messyCSV with the rows an import must refuse or skip.
 const messyImport = messyCSV +
@@ -62,7 +74,7 @@ func readCSVFile(t *testing.T, path string) [][]string {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)
-	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, utf8BOM))).ReadAll()
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte(term.BOM)))).ReadAll()
 	require.NoError(t, err)
 	return recs
 }

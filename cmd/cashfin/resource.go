@@ -3,13 +3,13 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"iter"
 	"strconv"
 	"strings"
 
 	"github.com/cashfin-go/cashfin"
 	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/bulk"
+	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/rows"
 	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/term"
 )
 
@@ -21,7 +21,7 @@ type resource[T any] struct {
 	*bulk.Resource[T]
 	fields   []field                    // what create (and update) set, as flags
 	detail   []term.Column[T]           // the fields of one record (get, create, update)
-	schema   *schema                    // the columns an import reads
+	imported []string                   // the fields an import reads, in output order
 	defaults []string                   // fields an import may default from a flag of the same name (--country)
 	tidy     func(v bulk.Values) string // writes values as the API spells them (a type in any case), or says why it cannot; nil for none
 
@@ -128,26 +128,19 @@ func (r *resource[T]) missing(v bulk.Values) []string {
 	return out
 }
 
-// requiredCheck is a row check: every required field of fields present, a well-formed email,
-// and then more (nil for nothing more).
-func requiredCheck(fields []field, more func(v bulk.Values) string) func(v bulk.Values) string {
-	return func(v bulk.Values) string {
-		var lacking []string
-		for _, f := range fields {
-			if f.required && v[f.json] == "" {
-				lacking = append(lacking, f.json)
+// importFields are the fields an import of r reads: their header spellings, the required
+// ones marked, and defaults (--country) for the fields that have them.
+func (r *resource[T]) importFields(defaults bulk.Values) []rows.Field {
+	fs := rows.Fields(r.imported...)
+	for i := range fs {
+		for _, f := range r.fields {
+			if f.json == fs[i].Name {
+				fs[i].Required = f.required
 			}
 		}
-		switch {
-		case len(lacking) > 0:
-			return "no " + orList(lacking)
-		case v["email"] != "" && !validEmail(v["email"]):
-			return fmt.Sprintf("malformed email %q", v["email"])
-		case more != nil:
-			return more(v)
-		}
-		return ""
+		fs[i].Default = defaults[fs[i].Name]
 	}
+	return fs
 }
 
 // activeText renders a record's "active", "" when the API left it out.

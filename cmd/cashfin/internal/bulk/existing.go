@@ -95,7 +95,7 @@ func (im *Importer[T]) listExisting(ctx context.Context) Index {
 	res, prog := im.cfg.Resource, im.cfg.Progress
 	prog.Printf("listing the %s on the server...\n", res.Name)
 	prog.Reset("listed", 0)
-	idx := &indexWriter[T]{res: res, idx: im.cfg.Identity.NewIndex()}
+	idx := &indexWriter[T]{res: res, idx: im.cfg.NewIndex()}
 	ex := &Exporter[T]{Resource: res, Client: im.cfg.Client, Pacer: im.cfg.Pacer, Progress: prog,
 		Concurrency: im.cfg.Concurrency, Out: idx}
 	if err := ex.Run(ctx); err != nil {

@@ -20,12 +20,8 @@ type ImportConfig[T any] struct {
 	Client   *cashfin.Client
 	Pacer    *Pacer
 	Progress *term.Progress
-	Identity Identity
-	// Phone normalises a phone number (E.164), or says why it is not one; nil keeps phones as
-	// written.
-	Phone func(string) (string, error)
-	// Defaults fill the fields a row leaves empty (a customer's country and currency).
-	Defaults     Values
+	// NewIndex returns an empty index of people: the identity rules.
+	NewIndex     func() Index
 	Concurrency  int
 	DryRun       bool
 	SkipExisting bool
@@ -100,8 +96,7 @@ func (im *Importer[T]) Run(ctx context.Context, src Source) error {
 
 // newClassifier is a classifier of im's rows, checking against existing (nil for none).
 func (im *Importer[T]) newClassifier(existing Index) *classifier[T] {
-	return &classifier[T]{res: im.cfg.Resource, id: im.cfg.Identity, phone: im.cfg.Phone,
-		defaults: im.cfg.Defaults, file: im.cfg.Identity.NewIndex(), existing: existing}
+	return &classifier[T]{res: im.cfg.Resource, file: im.cfg.NewIndex(), existing: existing}
 }
 
 // scan reads every row once, to find input errors before anything is sent, and returns how many

@@ -2,7 +2,6 @@ package bulk
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/cashfin-go/cashfin"
@@ -31,8 +30,9 @@ type Resource[T any] struct {
 	CreatedAt func(r *T) time.Time
 	// Person is the identity of a record on the server, for the duplicate rules.
 	Person func(r *T) Person
-	// Check says what is wrong with a row's values before anything is sent (a required field
-	// missing, a value the API refuses), or "" when it can be sent.
+	// Check says what more is wrong with a row's values than the reader found (a value the API
+	// refuses), writing them as the API spells them, or "" when the row can be sent; nil for
+	// nothing more.
 	Check func(v Values) string
 	// Create creates a record with an Idempotency-Key ("" for none).
 	Create func(ctx context.Context, c *cashfin.Client, v Values, key string, opts ...cashfin.CallOption) (*T, error)
@@ -51,19 +51,10 @@ func PersonOf(v Values) Person {
 
 // Index finds the people already met: rows earlier in the file, records on the server. Find
 // returns the reference given to Add for the same person, and why they are the same ("same
-// email", "same name and phone").
+// email", "same name and phone"). Key is a row's Idempotency-Key, from the person's identity,
+// distinct for each person the rules cannot tell apart.
 type Index interface {
 	Add(p Person, ref string)
 	Find(p Person) (ref, why string, ok bool)
+	Key(resource string, p Person) string
 }
-
-// Identity is the duplicate rules and the idempotency keys that follow from them: new indexes,
-// and the key of a person of a resource ("" for a person the rules cannot tell: no email, and
-// not both a name and a phone; the engine then keys the row by its content).
-type Identity struct {
-	NewIndex func() Index
-	Key      func(resource string, p Person) string
-}
-
-// trimmed is s without the spaces around it.
-func trimmed(s string) string { return strings.TrimSpace(s) }

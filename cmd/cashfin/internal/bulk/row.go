@@ -1,12 +1,6 @@
 package bulk
 
-import (
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
-	"maps"
-	"slices"
-)
+import "fmt"
 
 // State is what became of an import row.
 type State int
@@ -30,7 +24,7 @@ type Row struct {
 	Line   int      // line of the file where the row starts, from 1
 	Values Values   // the fields it gives, by the API's names, trimmed
 	Raw    []string // its cells as read, for the errors file
-	Err    string   // why the row cannot be sent as read (bad JSON, ambiguous quotes); "" when it can
+	Err    string   // why the row cannot be sent (unreadable, a required field empty, a bad email or phone); "" when it can
 	Blank  bool     // every cell is empty
 }
 
@@ -54,12 +48,8 @@ type row struct {
 // it against the people met earlier in the file and on the server, and derives its key.
 type classifier[T any] struct {
 	res      *Resource[T]
-	id       Identity
-	phone    func(string) (string, error)
-	defaults Values
-	file     Index          // the rows so far, by "line N"
-	existing Index          // the records on the server (--skip-existing), or nil
-	content  map[string]int // the rows keyed by content (see anonymous): key → line
+	file     Index // the rows so far, by "line N"
+	existing Index // the records on the server (--skip-existing), or nil
 }
 
 // classify makes a row of r.
@@ -85,66 +75,17 @@ func (c *classifier[T]) classify(r *Row) *row {
 		return out
 	}
 	c.file.Add(out.person, fmt.Sprintf("line %d", r.Line))
-	if out.key = c.id.Key(c.res.Name, out.person); out.key == "" {
-		return c.anonymous(out)
-	}
+	out.key = c.file.Key(c.res.Name, out.person)
 	return out
 }
 
-// anonymous keys a row that names no one the rules can tell (no email; no name and phone) by
-// its whole content. An identical row is the same record: sent twice, it would carry the same
-// key and body, and the API would answer the second from the first; it is skipped and said.
-func (c *classifier[T]) anonymous(out *row) *row {
-	key := contentKey(c.res.Name, out.Values)
-	if c.content == nil {
-		c.content = map[string]int{}
-	}
-	if line, ok := c.content[key]; ok {
-		out.state, out.reason = stateDuplicate, fmt.Sprintf("same as line %d (an identical row, with no email or phone to tell them apart)", line)
-		return out
-	}
-	c.content[key] = out.Line
-	out.key = key
-	return out
-}
-
-// contentKey is the Idempotency-Key of a row by all its values.
-func contentKey(resource string, v Values) string {
-	names := slices.Sorted(maps.Keys(v))
-	h := sha256.New()
-	h.Write([]byte(resource))
-	for _, n := range names {
-		fmt.Fprintf(h, "\x00%s\x00%s", n, v[n])
-	}
-	return "cashfin-cli-import-content-v2-" + hex.EncodeToString(h.Sum(nil))
-}
-
-// prepare fills the defaults, normalises the phone and checks the row, returning why it cannot
-// be sent, or "".
+// prepare checks the row, returning why it cannot be sent, or "".
 func (c *classifier[T]) prepare(r *Row) string {
 	if r.Err != "" {
 		return r.Err
 	}
-	if r.Values == nil {
-		r.Values = Values{}
-	}
-	for k, v := range c.defaults {
-		if trimmed(r.Values[k]) == "" && v != "" {
-			r.Values[k] = v
-		}
-	}
-	if p := r.Values["phone"]; p != "" && c.phone != nil {
-		e164, err := c.phone(p)
-		if err != nil {
-			return fmt.Sprintf("phone %q: %v", p, err)
-		}
-		r.Values["phone"] = e164
-	}
 	if c.res.Check != nil {
 		return c.res.Check(r.Values)
-	}
-	if r.Values["name"] == "" {
-		return "no name"
 	}
 	return ""
 }

@@ -40,9 +40,9 @@ type RecordWriter[T any] interface {
 
 // WriterOptions tune a RecordWriter.
 type WriterOptions struct {
-	Single    bool // json: one object rather than an array (get, create)
-	ExcelSafe bool // csv: defuse cells a spreadsheet would run as a formula
-	Terminal  bool // the output is a terminal: CSV cells lose control characters and escape sequences, JSON escapes them
+	Single    bool                          // json: one object rather than an array (get, create)
+	ExcelSafe func(column, v string) string // csv: protect each cell from a spreadsheet (see rows.ExcelSafe), and start with a BOM; nil: cells as they are
+	Terminal  bool                          // the output is a terminal: CSV cells lose control characters and escape sequences, JSON escapes them
 }
 
 // NewRecordWriter returns a writer of format (table, json, jsonl or csv) to w; columns are the
@@ -147,7 +147,7 @@ type csvWriter[T any] struct {
 	w         *bufio.Writer
 	cw        *csv.Writer
 	columns   []Column[T]
-	excelSafe bool
+	excelSafe func(column, v string) string
 	terminal  bool
 	started   bool
 	row       []string
@@ -159,7 +159,7 @@ func (c *csvWriter[T]) header() error {
 		return nil
 	}
 	c.started = true
-	if c.excelSafe {
+	if c.excelSafe != nil {
 		c.w.WriteString(BOM) // Excel on Windows reads a CSV without one in the ANSI code page
 	}
 	names := make([]string, len(c.columns))
@@ -180,8 +180,8 @@ func (c *csvWriter[T]) Write(ct *T) error {
 		if c.terminal {
 			v = Clean(v)
 		}
-		if c.excelSafe {
-			v = ExcelSafe(v)
+		if c.excelSafe != nil {
+			v = c.excelSafe(col.Name, v)
 		}
 		c.row = append(c.row, v)
 	}
