@@ -100,11 +100,13 @@ func (im *Importer[T]) newClassifier(existing Index) *classifier[T] {
 }
 
 // scan reads every row once, to find input errors before anything is sent, and returns how many
-// rows would be sent.
+// rows may be sent: those that can be sent as read. It leaves the duplicate rules to the second
+// pass, which takes the rows it skips off the total: the first pass then costs no more than
+// reading the file.
 func (im *Importer[T]) scan(src Source) (pending int, err error) {
 	c := im.newClassifier(nil)
 	err = src.Each(func(r *Row) error {
-		if c.classify(r).state == statePending {
+		if !r.Blank && c.prepare(r) == "" {
 			pending++
 		}
 		return nil
@@ -143,6 +145,7 @@ func (im *Importer[T]) dispatch(ctx context.Context, r *row, send bool, jobs cha
 		im.showFailure(r)
 	case r.state == stateDuplicate || r.state == stateExisting:
 		im.skips.note(r.Line, r.reason)
+		im.cfg.Progress.AddTotal(-1) // counted by the first pass, which does not apply the rules
 	case r.state != statePending || !send:
 	case im.stopped():
 		r.state = stateNotAttempted

@@ -80,6 +80,13 @@ func (p *Progress) SetTotal(n int) {
 	p.mu.Unlock()
 }
 
+// AddTotal changes the number of items expected by n (an import that skips a row it counted).
+func (p *Progress) AddTotal(n int) {
+	p.mu.Lock()
+	p.total = max(0, p.total+n)
+	p.mu.Unlock()
+}
+
 // Printf writes a line of news, above the bar if there is one.
 func (p *Progress) Printf(format string, args ...any) {
 	p.mu.Lock()
