@@ -29,6 +29,10 @@
 // base URL is --base-url, else CASHFIN_BASE_URL, else the production API. webhooks send signs with
 // the webhook secret, read from CASHFIN_WEBHOOK_SECRET (it needs no client secret).
 //
+// This package is the commands and their flags. The work is in internal packages: bulk (the
+// engine every import and export runs on), rows (reading import files, and who is who) and term
+// (what the terminal shows).
+//
 // Exit status: 0 success; 1 an API or network failure, an interrupted run, or any import row that
 // failed; 2 a usage or input error.
 package main
