@@ -3,7 +3,6 @@ package rows
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -87,5 +86,3 @@ func lines(rows []*Row) []int {
 	}
 	return out
 }
-
-var _ = strings.Join

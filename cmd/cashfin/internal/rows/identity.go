@@ -81,6 +81,17 @@ type Index struct {
 	byNP      map[uint64]int32 // rule (b): everyone with a name and phone, by both
 	byNPNoEml map[uint64]int32 // rule (b): those of them without an email
 	keyCount  map[uint64]int32 // Key: how many people without an identity had each key
+
+	last   Person   // the person identified last: an importer asks Find, Add and Key of one row
+	lastID identity // and their identity, normalised once (phones are slow to parse)
+}
+
+// identity is p's identity, remembered for the next call about the same person.
+func (ix *Index) identity(p Person) identity {
+	if p != ix.last { // the zero Person's identity is the zero identity
+		ix.last, ix.lastID = p, p.identity()
+	}
+	return ix.lastID
 }
 
 func (ix *Index) init() {
@@ -103,7 +114,7 @@ func (ix *Index) hash(parts ...string) uint64 {
 // Add remembers p under ref (a line, an ID); of several people with one key, the first stays.
 func (ix *Index) Add(p Person, ref string) {
 	ix.init()
-	id := p.identity()
+	id := ix.identity(p)
 	n := int32(len(ix.refs))
 	added := false
 	put := func(m map[uint64]int32, k uint64) {
@@ -130,7 +141,7 @@ func (ix *Index) Add(p Person, ref string) {
 // email", "same name and phone").
 func (ix *Index) Find(p Person) (ref, reason string, ok bool) {
 	ix.init()
-	id := p.identity()
+	id := ix.identity(p)
 	var n int32
 	switch {
 	case id.email != "":
@@ -170,7 +181,10 @@ const idempotencyKeyPrefix = "cashfin-cli-import-v2-"
 // A person with neither an email nor both a name and a phone has no identity: two such rows are
 // never the same person, yet would get the same key. Index.Key gives each its own.
 func IdempotencyKey(resource string, p Person) string {
-	id := p.identity()
+	return idempotencyKey(resource, p.identity())
+}
+
+func idempotencyKey(resource string, id identity) string {
 	h := sha256.New()
 	h.Write([]byte(resource + "\x00"))
 	if id.email != "" {
@@ -187,8 +201,9 @@ func IdempotencyKey(resource string, p Person) string {
 // way, so each replays its own record.
 func (ix *Index) Key(resource string, p Person) string {
 	ix.init()
-	key := IdempotencyKey(resource, p)
-	if id := p.identity(); id.email != "" || id.namePhone() {
+	id := ix.identity(p)
+	key := idempotencyKey(resource, id)
+	if id.email != "" || id.namePhone() {
 		return key
 	}
 	h := ix.hash(key)
