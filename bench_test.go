@@ -255,40 +255,44 @@ func BenchmarkSDKOverRaw(b *testing.B) {
 	}{{"Get", benchGet}, {"List100", benchList100}, {"Create", benchCreate}} {
 		b.Run(bc.name, func(b *testing.B) {
 			srv := benchServer(b)
-			c, rc := benchSDK(b, srv), newRawClient(srv)
-			ctx := context.Background()
-			var sdk, raw time.Duration
-			ratios := make([]float64, b.N)
-			timed := func(call func() error) time.Duration {
-				start := time.Now()
-				if err := call(); err != nil {
-					b.Fatal(err)
-				}
-				return time.Since(start)
-			}
-			sdkCall := func() error { return bc.call.sdk(ctx, c) }
-			rawCall := func() error { return bc.call.raw(ctx, rc) }
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				var s, r time.Duration
-				if i%2 == 0 { // each goes first half the time
-					s = timed(sdkCall)
-					r = timed(rawCall)
-				} else {
-					r = timed(rawCall)
-					s = timed(sdkCall)
-				}
-				sdk, raw = sdk+s, raw+r
-				ratios[i] = float64(s) / float64(r)
-			}
-			b.StopTimer()
-			sort.Float64s(ratios)
-			b.ReportMetric(float64(sdk.Nanoseconds())/float64(b.N), "sdk-ns/op")
-			b.ReportMetric(float64(raw.Nanoseconds())/float64(b.N), "raw-ns/op")
-			b.ReportMetric(float64(sdk)/float64(raw), "sdk/raw")
-			b.ReportMetric(ratios[len(ratios)/2], "sdk/raw-median")
+			pairedBench(b, benchSDK(b, srv), newRawClient(srv), bc.call)
 		})
 	}
+}
+
+// pairedBench is BenchmarkSDKOverRaw's loop: call through c and through rc, alternately.
+func pairedBench(b *testing.B, c *cashfin.Client, rc *rawClient, call benchCall) {
+	ctx := context.Background()
+	var sdk, raw time.Duration
+	ratios := make([]float64, b.N)
+	timed := func(call func() error) time.Duration {
+		start := time.Now()
+		if err := call(); err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(start)
+	}
+	sdkCall := func() error { return call.sdk(ctx, c) }
+	rawCall := func() error { return call.raw(ctx, rc) }
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var s, r time.Duration
+		if i%2 == 0 { // each goes first half the time
+			s = timed(sdkCall)
+			r = timed(rawCall)
+		} else {
+			r = timed(rawCall)
+			s = timed(sdkCall)
+		}
+		sdk, raw = sdk+s, raw+r
+		ratios[i] = float64(s) / float64(r)
+	}
+	b.StopTimer()
+	sort.Float64s(ratios)
+	b.ReportMetric(float64(sdk.Nanoseconds())/float64(b.N), "sdk-ns/op")
+	b.ReportMetric(float64(raw.Nanoseconds())/float64(b.N), "raw-ns/op")
+	b.ReportMetric(float64(sdk)/float64(raw), "sdk/raw")
+	b.ReportMetric(ratios[len(ratios)/2], "sdk/raw-median")
 }
 
 func BenchmarkGet(b *testing.B)     { runBench(b, benchGet) }

@@ -15,8 +15,10 @@
 //	contact, err := client.Contacts.Get(ctx, id, cashfin.WithTimeout(2*time.Second), cashfin.WithResponseInto(&resp))
 //
 // A client honours the rate-limit window the server reports: it waits for an exhausted window to
-// reset, or refuses to send into it when the reset is too far away. Package cashfintest is a
-// faithful local fake of the API to test against.
+// reset, or refuses to send into it when the reset is too far away. To keep a process within its
+// whole plan (per second, per minute, per UTC day) by waiting instead, give its clients one
+// limiter: WithLimiter(NewPlanLimiter(PlanFree)). Package cashfintest is a faithful local fake of
+// the API to test against.
 //
 // See https://docs.cashfin.africa for the API itself.
 package cashfin
@@ -87,6 +89,9 @@ func NewClient(secret string, opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
+	if cfg.rateLimit > 0 && cfg.limiter != nil {
+		return nil, errors.New("cashfin: WithRateLimit and WithLimiter: give one (NewPlanLimiter paces a whole plan)")
+	}
 	if secret == "" {
 		secret = os.Getenv(EnvClientSecret)
 	}
@@ -126,15 +131,26 @@ func NewClient(secret string, opts ...Option) (*Client, error) {
 		Header:       cfg.call.Header,
 		Logger:       cfg.logger,
 	}
-	if cfg.rateLimit > 0 {
-		// A burst of one spaces requests evenly, so no one-second window sees more than the limit.
-		tc.Limiter = rate.NewLimiter(rate.Limit(cfg.rateLimit), 1)
-	}
+	setLimiter(&tc, &cfg)
 	c := &Client{t: transport.New(tc)}
 	c.defaults = callSettings{call: c.t.Defaults()}
 	c.Contacts = &ContactsService{client: c}
 	c.Customers = &CustomersService{client: c}
 	return c, nil
+}
+
+// setLimiter gives the transport the client's limiter, if any, and what comes with one.
+func setLimiter(tc *transport.Config, cfg *config) {
+	switch {
+	case cfg.rateLimit > 0:
+		// A burst of one spaces requests evenly, so no one-second window sees more than the limit.
+		tc.Limiter = rateLimiter{rate.NewLimiter(rate.Limit(cfg.rateLimit), 1)}
+	case cfg.limiter != nil:
+		tc.Limiter, tc.WindowWaitMax = cfg.limiter, MaxWindowWait
+		if o, ok := cfg.limiter.(RateLimitObserver); ok {
+			tc.Observe = func(rl transport.RateLimit) { o.Observe(publicRateLimit(rl)) }
+		}
+	}
 }
 
 // Format prints the client without its secret, whatever the verb (%v, %+v, %#v, %s, %d, ...).

@@ -103,11 +103,13 @@ func (s *ContactsService) List(ctx context.Context, params *ContactListParams, o
 
 // ListPages walks the pages of contacts in order, from params.Page (100 contacts a page unless
 // params.Limit says otherwise), fetching the next page while the loop body works on this one.
-// An error is yielded once and ends the walk; breaking out of the loop stops all work.
+// An error is yielded once and ends the walk; it names the page it was fetching ("cashfin: list
+// contacts page 3: ...") and matches errors.Is and errors.As as the page's own error does. Breaking
+// out of the loop stops all work.
 //
 //	for page, err := range client.Contacts.ListPages(ctx, nil) { ... }
 func (s *ContactsService) ListPages(ctx context.Context, params *ContactListParams, opts ...CallOption) iter.Seq2[*Page[Contact], error] {
-	return listPages[Contact, contactJSON](ctx, s.client, contactListPath, params.options(), opts)
+	return listPages[Contact, contactJSON](ctx, s.client, "contacts", contactListPath, params.options(), opts)
 }
 
 // ListAll walks every contact (matching params.Search, if set) in list order, as ListPages does.
@@ -141,8 +143,9 @@ type contactCreateBody struct {
 }
 
 // contactJSON is a contact as the API sends it. It lists its fields rather than embedding
-// Contact's and stamps (as customerJSON does): the embedded form is 48 bytes a record larger and
-// costs Contacts' pinned figures an allocation a call.
+// Contact's: the embedded form is 48 bytes a record larger and costs Contacts' pinned figures an
+// allocation a call. Every field is documented (the Contacts page shows them all), so none is
+// tagged inferred.
 type contactJSON struct {
 	ID          string    `json:"_id"`
 	Name        string    `json:"name"`

@@ -24,7 +24,10 @@ type CustomersService struct {
 // The API docs show the create request (every field below but the ID, Active and the times) and
 // a create answer holding only _id, name, email and phone. That the other fields, Active,
 // CreatedAt and UpdatedAt come back in answers too is inferred from the rest of the API: each is
-// decoded when present and left zero when absent.
+// decoded when present, and left zero when absent or when its JSON type is not the expected one
+// (a value of another type is not converted: "active":"true" leaves Active nil). ID, Name, Email
+// and Phone are read strictly: an answer where they have the wrong type is an error matching
+// ErrUnexpectedResponse.
 //
 // API docs: https://docs.cashfin.africa/api/crm/customers.html
 type Customer struct {
@@ -184,9 +187,11 @@ func (s *CustomersService) List(ctx context.Context, params *CustomerListParams,
 
 // ListPages walks the pages of customers in order, from params.Page (100 customers a page unless
 // params.Limit says otherwise), fetching the next page while the loop body works on this one.
-// An error is yielded once and ends the walk; breaking out of the loop stops all work.
+// An error is yielded once and ends the walk; it names the page it was fetching ("cashfin: list
+// customers page 3: ...") and matches errors.Is and errors.As as the page's own error does. Breaking
+// out of the loop stops all work.
 func (s *CustomersService) ListPages(ctx context.Context, params *CustomerListParams, opts ...CallOption) iter.Seq2[*Page[Customer], error] {
-	return listPages[Customer, customerJSON](ctx, s.client, customerListPath, params.options(), opts)
+	return listPages[Customer, customerJSON](ctx, s.client, "customers", customerListPath, params.options(), opts)
 }
 
 // ListAll walks every customer (matching params.Search, if set) in list order, as ListPages does.
@@ -230,23 +235,44 @@ func checkCustomerType(t string, emptyOK bool) error {
 		CustomerIndividual, CustomerBusiness, t)
 }
 
-// customerFields are Customer's fields and JSON names, without its methods.
+// customerFields are Customer's fields and JSON names, without its methods: the JSON form of a
+// create's body and of MarshalJSON.
 type customerFields Customer
 
-// customerJSON is a customer as the API sends it.
+// customerJSON is a customer as the API sends it. The docs show only _id, name, email and phone in
+// an answer: those are decoded strictly, so that an answer that is not a customer fails. The other
+// fields are inferred (see cashfin-customers.md), and tagged so: a value of an unexpected type
+// ("active":"true", an address given as an object) decodes to the zero value, and the rest of the
+// record, and of the page, decodes (internal/envelope.Unmarshal).
 type customerJSON struct {
-	customerFields
-	stamps
+	ID        string    `json:"_id"`
+	Name      string    `json:"name"`
+	Email     string    `json:"email"`
+	Phone     string    `json:"phone"`
+	Country   string    `json:"country" cashfin:"inferred"`
+	Currency  string    `json:"currency" cashfin:"inferred"`
+	Company   string    `json:"company" cashfin:"inferred"`
+	Address   string    `json:"address" cashfin:"inferred"`
+	City      string    `json:"city" cashfin:"inferred"`
+	Type      string    `json:"type" cashfin:"inferred"`
+	Active    *bool     `json:"active" cashfin:"inferred"`
+	CreatedAt timestamp `json:"createdat" cashfin:"inferred"` // timestamp is tolerant by itself too
+	UpdatedAt timestamp `json:"updatedat" cashfin:"inferred"`
 }
 
 func (w customerJSON) value() Customer {
-	c := Customer(w.customerFields)
-	c.CreatedAt, c.UpdatedAt = w.times()
-	return c
+	return Customer{
+		ID: w.ID, Name: w.Name, Email: w.Email, Phone: w.Phone,
+		Country: w.Country, Currency: w.Currency, Company: w.Company, Address: w.Address, City: w.City,
+		Type: w.Type, Active: w.Active,
+		CreatedAt: time.Time(w.CreatedAt), UpdatedAt: time.Time(w.UpdatedAt),
+	}
 }
 
 // UnmarshalJSON decodes a customer in the API's form ("_id", "createdat", ...), reading a
-// missing, null or "" timestamp as the zero time.
+// missing, null or "" timestamp as the zero time. The fields the API docs do not show in an answer
+// (all but ID, Name, Email and Phone) are read tolerantly: a value of an unexpected type
+// ("active":"true", "currency":404) is left zero rather than failing the customer.
 func (c *Customer) UnmarshalJSON(data []byte) error {
 	return unmarshalWire[Customer, customerJSON](data, c)
 }

@@ -24,11 +24,15 @@ import (
 // ErrInvalidParams before anything is sent, so the secret never goes to another host. Pass the
 // query string as query (nil for none).
 //
-// body is sent JSON-encoded (a json.RawMessage as it is); nil sends no body. out receives the
+// body is sent JSON-encoded (a json.RawMessage as it is); nil sends no body. A GET or DELETE
+// takes none: a non-nil body (even a nil pointer, which would encode as null) is ErrInvalidParams,
+// and nothing is sent. out receives the
 // envelope's "data" as encoding/json decodes it: a pointer to a struct, a map or a slice, or a
 // *Page[T] for a list, whose Data gets the list and Pagination the page block ("pagination" or
 // "meta"; zero when there is none). A nil out discards the data; out is left untouched when the
-// answer has no data or a null one.
+// answer has no data or a null one. A field of out's type tagged `cashfin:"inferred"` (a fact
+// about the endpoint you inferred, not read in its docs) is decoded as the SDK's own inferred
+// fields are: a JSON value of an unexpected type leaves it zero instead of failing the call.
 //
 // POST and PATCH carry an Idempotency-Key (WithIdempotencyKey's, else a generated one; the same on
 // every retry), so they are retried as Create is; GET, PUT and DELETE are retried as Get is,
@@ -73,6 +77,10 @@ func (c *Client) newDoRequest(s *callSettings, method, path string, query url.Va
 	case http.MethodGet, http.MethodPut, http.MethodDelete:
 		if s.idempotencyKey != "" {
 			return nil, fmt.Errorf("%w: WithIdempotencyKey is for POST and PATCH; a %s carries no Idempotency-Key",
+				ErrInvalidParams, method)
+		}
+		if body != nil && method != http.MethodPut {
+			return nil, fmt.Errorf("%w: a %s carries no body (Do's body must be nil): pass its parameters as Do's query",
 				ErrInvalidParams, method)
 		}
 	default:
@@ -178,7 +186,7 @@ func (c *Client) decodeInto(resp *transport.Response, out any) error {
 	if p, ok := out.(pageTarget); ok {
 		err = p.setPage(data, info)
 	} else {
-		err = json.Unmarshal(data, out)
+		err = envelope.Unmarshal(data, out) // tolerant of out's inferred fields
 	}
 	if err != nil {
 		// A caller's UnmarshalJSON may quote what it was given, which a server may have made the
@@ -196,7 +204,7 @@ type pageTarget interface {
 // setPage decodes data, a list, into p.Data, and sets p.Pagination from info (zero when nil).
 func (p *Page[T]) setPage(data json.RawMessage, info *envelope.PageInfo) error {
 	var items []T
-	if err := json.Unmarshal(data, &items); err != nil {
+	if err := envelope.Unmarshal(data, &items); err != nil {
 		return err
 	}
 	p.Data, p.Pagination = items, Pagination{}

@@ -99,21 +99,28 @@ func TestDoMethodsAndIdempotency(t *testing.T) {
 	for _, tc := range []struct {
 		method string
 		key    bool
-	}{{http.MethodPost, true}, {http.MethodPatch, true}, {http.MethodGet, false}, {http.MethodPut, false}, {http.MethodDelete, false}} {
+		body   bool // a GET or DELETE takes none (issue 15)
+	}{{http.MethodPost, true, true}, {http.MethodPatch, true, true}, {http.MethodGet, false, false},
+		{http.MethodPut, false, true}, {http.MethodDelete, false, false}} {
 		t.Run(tc.method, func(t *testing.T) {
 			t.Parallel()
 			c, mt := newMockClient(t, fast())
 			rec := serve(mt, reply{status: 503, body: `{"success":false,"error":"busy"}`},
 				reply{status: 502, body: `<html>bad gateway</html>`}, reply{status: 200, body: `{"success":true,"data":{"ok":1}}`})
 			var out map[string]int
-			require.NoError(t, c.Do(context.Background(), tc.method, "/business/x/y", nil, map[string]int{"a": 1}, &out))
+			var body any
+			wantBody := ""
+			if tc.body {
+				body, wantBody = map[string]int{"a": 1}, `{"a":1}`
+			}
+			require.NoError(t, c.Do(context.Background(), tc.method, "/business/x/y", nil, body, &out))
 			assert.Equal(t, map[string]int{"ok": 1}, out)
 			reqs := rec.all()
 			require.Len(t, reqs, 3, "retried as every call is")
 			for _, r := range reqs {
 				assert.Equal(t, tc.method, r.Method)
 				checkCommonHeaders(t, r.Header)
-				assert.Equal(t, `{"a":1}`, string(r.Body))
+				assert.Equal(t, wantBody, string(r.Body))
 				if tc.key {
 					assert.Len(t, r.Header.Get("Idempotency-Key"), 32)
 					assert.Equal(t, reqs[0].Header.Get("Idempotency-Key"), r.Header.Get("Idempotency-Key"), "the key changed")

@@ -30,8 +30,8 @@ var (
 	// ErrConflict is a 409, such as an Idempotency-Key reused with a different body.
 	ErrConflict = errors.New("cashfin: conflict")
 	// ErrRateLimited is a 429, or the SDK's refusal to send into a rate-limit window the server
-	// reported exhausted until after the call's longest retry wait; APIError.RetryAfter says how
-	// long to wait.
+	// reported exhausted until after the call's longest retry wait (with WithLimiter, until after
+	// MaxWindowWait); APIError.RetryAfter says how long to wait.
 	ErrRateLimited = errors.New("cashfin: rate limited")
 	// ErrServer is any 5xx, including a gateway's HTML error page.
 	ErrServer = errors.New("cashfin: server error")

@@ -34,24 +34,14 @@ func formatTime(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05.000Z07:00")
 }
 
-// stamps are the times every record carries, read tolerantly. A resource's wire type embeds it
-// beside the resource's own fields, whose time fields are tagged "-" so that these are the ones
-// decoded:
+// A resource's wire type (its JSON form as the API sends it; see wire in request.go) declares each
+// field the API docs do not show in an answer with the tag `cashfin:"inferred"`:
 //
-//	type customerFields Customer // Customer's fields and tags, without its methods
-//	type customerJSON struct {
-//		customerFields
-//		stamps
-//	}
-type stamps struct {
-	CreatedAt timestamp `json:"createdat"`
-	UpdatedAt timestamp `json:"updatedat"`
-}
-
-// times returns the creation and update times, zero where the API sent none.
-func (s stamps) times() (created, updated time.Time) {
-	return time.Time(s.CreatedAt), time.Time(s.UpdatedAt)
-}
+//	Active *bool `json:"active" cashfin:"inferred"`
+//
+// The generic decoding (internal/envelope.Unmarshal, under every Get, List, walk, Create, Update and
+// UnmarshalJSON) then leaves such a field zero when its JSON type is unexpected, instead of failing
+// the record and its page; untagged fields stay strict. A well-typed answer costs nothing more.
 
 // stampsJSON are a record's times as MarshalJSON writes them: as the API does, left out when zero.
 type stampsJSON struct {

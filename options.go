@@ -1,6 +1,7 @@
 package cashfin
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -8,6 +9,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"golang.org/x/time/rate"
 
 	"github.com/cashfin-go/cashfin/internal/transport"
 )
@@ -38,6 +41,7 @@ type config struct {
 	userAgent  string         // the caller's product, appended to the SDK's User-Agent
 	logger     *slog.Logger
 	rateLimit  float64 // requests per second; 0 means no client-side limit
+	limiter    Limiter // WithLimiter; nil for none
 }
 
 // Default backoff bounds between retries.
@@ -45,7 +49,7 @@ const (
 	// DefaultRetryWaitMin is the shortest wait before a retry; the first waits between it and twice it.
 	DefaultRetryWaitMin = 500 * time.Millisecond
 	// DefaultRetryWaitMax is the longest wait before a retry, and the longest Retry-After (or wait
-	// for the server's rate-limit window to reset) honoured.
+	// for the server's rate-limit window to reset, without WithLimiter) honoured.
 	DefaultRetryWaitMax = 8 * time.Second
 )
 
@@ -118,7 +122,8 @@ func WithMaxRetries(n int) CallOption {
 // WithRetryWait sets the bounds of the exponential backoff between retries (default 500ms to 8s).
 // max is also the longest wait the SDK accepts from the server: a Retry-After, or the reset of a
 // rate-limit window the server reported exhausted. A longer one is returned to the caller at once
-// as an *APIError with RetryAfter set. Per client or per call.
+// as an *APIError with RetryAfter set; a client given WithLimiter waits out a window's reset all
+// the same, up to MaxWindowWait. Per client or per call.
 func WithRetryWait(min, max time.Duration) CallOption {
 	return settingOption(func(c *transport.Call) error {
 		if min <= 0 || max < min {
@@ -270,10 +275,13 @@ func WithLogger(l *slog.Logger) Option {
 	})
 }
 
-// WithRateLimit keeps the client under perSecond requests per second, counting every attempt,
-// retries included, across all goroutines sharing the client: each attempt waits its turn
-// (giving up when its context ends). Set it to your plan's limit to avoid 429s altogether. The
-// server's own window (X-RateLimit-*) is honoured as well, with or without it.
+// WithRateLimit spaces the client's attempts evenly, perSecond a second, counting every attempt,
+// retries included, across all goroutines sharing the client: each attempt waits its turn (giving
+// up when its context ends). It paces the per-second window only: a plan's per-minute and per-day
+// windows, and other processes sharing the secret, are not counted, so 429s remain possible; use
+// WithLimiter(NewPlanLimiter(plan)) to keep one process within a whole plan. The server's own
+// window (X-RateLimit-*) is honoured as well, with or without it. It cannot be given with
+// WithLimiter.
 func WithRateLimit(perSecond float64) Option {
 	return clientOption(func(c *config) error {
 		if !(perSecond > 0) || math.IsInf(perSecond, 0) {
@@ -282,6 +290,61 @@ func WithRateLimit(perSecond float64) Option {
 		c.rateLimit = perSecond
 		return nil
 	})
+}
+
+// WithLimiter makes every attempt of the client's calls, retries included, wait on l before it is
+// sent, after any wait for the server's own window: NewPlanLimiter's for one process,
+// cashfinredis's for many sharing a plan, or a *rate.Limiter. An error from l.Wait fails the call
+// without sending; the call's error wraps it, and matches context.Canceled or
+// context.DeadlineExceeded when the context has ended (or l refused a wait that would outlast
+// its deadline).
+//
+// A client given a limiter has chosen to wait: it waits out a window the server reported
+// exhausted for as long as the context allows (up to MaxWindowWait), instead of refusing a wait
+// longer than its longest retry wait, which still bounds backoff and Retry-After. If l is a
+// RateLimitObserver, the client tells it the window of every response that reports one.
+// nil is an error, and so is WithRateLimit given too.
+func WithLimiter(l Limiter) Option {
+	return clientOption(func(c *config) error {
+		if l == nil {
+			return errors.New("cashfin: WithLimiter: nil Limiter")
+		}
+		if rl, ok := l.(*rate.Limiter); ok {
+			if rl == nil {
+				return errors.New("cashfin: WithLimiter: nil *rate.Limiter")
+			}
+			l = rateLimiter{rl}
+		}
+		c.limiter = l
+		return nil
+	})
+}
+
+// rateLimiter is a *rate.Limiter whose refusal of a wait that would outlast the context's
+// deadline matches context.DeadlineExceeded (rate's own error matches nothing).
+type rateLimiter struct{ lim *rate.Limiter }
+
+func (l rateLimiter) Wait(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	r := l.lim.Reserve()
+	if !r.OK() {
+		return errors.New("cashfin: rate limiter: its burst is 0, so it admits nothing")
+	}
+	wait := r.Delay()
+	if wait <= 0 {
+		return nil
+	}
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= wait {
+		r.Cancel()
+		return &waitDeadlineError{who: "rate limiter", wait: wait}
+	}
+	if err := sleep(ctx, wait); err != nil {
+		r.Cancel()
+		return err
+	}
+	return nil
 }
 
 // printable reports whether s is all printable ASCII: no control characters, nothing past '~'.

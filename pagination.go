@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"reflect"
 	"strconv"
+	"strings"
 
 	"github.com/cashfin-go/cashfin/internal/transport"
 )
@@ -44,16 +45,18 @@ type pageResult[T any] struct {
 	err     error
 }
 
-// iteratePages walks the pages of a list from page first, limit records a page, in order. While
+// iteratePages walks the pages of a list of what ("contacts") from page first, limit records a
+// page, in order. While
 // the caller works on page k, page k+1 is already being fetched (one page ahead at most, so memory
 // stays bounded). The walk asks for first, first+1, ... whatever the answers echo, and ends after
 // the last page (see hasMore). An answer that is not the page asked for (its block names another
 // page, or it repeats the previous page's records) is an error made by unexpected. An error is
-// yielded once and ends the walk. Breaking out of the loop, or cancelling ctx, cancels the fetch
+// yielded once, naming the page it was fetching (see pageError), and ends the walk. Breaking out
+// of the loop, or cancelling ctx, cancels the fetch
 // in flight and waits for it: no goroutine outlives the loop. When into is not nil, *into is set
 // to each page's (or failure's) response in the loop's goroutine, just before it is yielded, never
 // by the read-ahead: the loop body may read it.
-func iteratePages[T any](ctx context.Context, first, limit int, into *Response, fetch pageFetcher[T],
+func iteratePages[T any](ctx context.Context, what string, first, limit int, into *Response, fetch pageFetcher[T],
 	unexpected func(resp *transport.Response, why string) error) iter.Seq2[*Page[T], error] {
 	return func(yield func(*Page[T], error) bool) {
 		ctx, cancel := context.WithCancel(ctx)
@@ -81,7 +84,7 @@ func iteratePages[T any](ctx context.Context, first, limit int, into *Response, 
 			}
 			record(into, r.resp)
 			if r.err != nil {
-				yield(nil, r.err)
+				yield(nil, &pageError{what: what, page: n, err: r.err})
 				return
 			}
 			more := hasMore(r.page, r.hasInfo, n, limit)
@@ -96,6 +99,21 @@ func iteratePages[T any](ctx context.Context, first, limit int, into *Response, 
 		}
 	}
 }
+
+// pageError is an error of a walk, naming the list and the page it was fetching:
+// "cashfin: list contacts page 3: GET /business/contact/list: 500 Internal Server Error". It
+// unwraps to the error of the fetch, so that errors.Is and errors.As see what they saw before.
+type pageError struct {
+	what string // the list: "contacts"
+	page int
+	err  error
+}
+
+func (e *pageError) Error() string {
+	return "cashfin: list " + e.what + " page " + strconv.Itoa(e.page) + ": " + strings.TrimPrefix(e.err.Error(), "cashfin: ")
+}
+
+func (e *pageError) Unwrap() error { return e.err }
 
 // inconsistent says why r cannot be page n of the walk, or "": its block names another page (a
 // missing or 0 page is unknown, not another), or it repeats an earlier page, as memo remembers
@@ -306,10 +324,11 @@ func list[T any, W wire[T]](ctx context.Context, c *Client, path string, o listO
 	return r.page, r.err
 }
 
-// listPages walks the pages of the list at path from o.Page, maxLimit records a page unless
-// o.Limit says otherwise, reading one page ahead (see iteratePages), with the call's options opts
-// applying to every page.
-func listPages[T any, W wire[T]](ctx context.Context, c *Client, path string, o listOptions, opts []CallOption) iter.Seq2[*Page[T], error] {
+// listPages walks the pages of the list of what ("contacts") at path from o.Page, maxLimit
+// records a page unless o.Limit says otherwise, reading one page ahead (see iteratePages), with
+// the call's options opts applying to every page. An error of the options, before any page is
+// fetched, is yielded as it is.
+func listPages[T any, W wire[T]](ctx context.Context, c *Client, what, path string, o listOptions, opts []CallOption) iter.Seq2[*Page[T], error] {
 	s, err := c.settings(opts)
 	if err == nil {
 		o, err = o.resolve(maxLimit)
@@ -317,7 +336,7 @@ func listPages[T any, W wire[T]](ctx context.Context, c *Client, path string, o 
 	if err != nil {
 		return func(yield func(*Page[T], error) bool) { yield(nil, err) }
 	}
-	return iteratePages(ctx, o.Page, o.Limit, s.into, func(ctx context.Context, n int) pageResult[T] {
+	return iteratePages(ctx, what, o.Page, o.Limit, s.into, func(ctx context.Context, n int) pageResult[T] {
 		return listPage[T, W](ctx, c, s, path, o, n)
 	}, c.unexpected)
 }

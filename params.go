@@ -3,11 +3,12 @@ package cashfin
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/cashfin-go/cashfin/internal/envelope"
 )
 
 // This file holds the checks and conversions every resource's parameters share, so that a
@@ -53,7 +54,7 @@ func listParams(page, limit int, search string) listOptions {
 // place a resource's UnmarshalJSON goes through, so that it tolerates what fetch tolerates.
 func unmarshalWire[T any, W wire[T]](data []byte, dst *T) error {
 	var w W
-	if err := json.Unmarshal(data, &w); err != nil {
+	if err := envelope.Unmarshal(data, &w); err != nil { // tolerant of W's inferred fields
 		return err
 	}
 	*dst = w.value()

@@ -8,6 +8,8 @@ import (
 	"net/http"
 
 	"github.com/cashfin-go/cashfin/internal/transport"
+
+	"github.com/cashfin-go/cashfin/internal/envelope"
 )
 
 // This file holds the calls a resource file is written in, one per kind of endpoint the API has
@@ -60,7 +62,7 @@ func update[T any, W wire[T]](ctx context.Context, c *Client, s *callSettings, p
 	}
 	if wholeRecord(answer, field) {
 		var w W
-		if err := json.Unmarshal(answer, &w); err != nil {
+		if err := envelope.Unmarshal(answer, &w); err != nil { // tolerant of W's inferred fields
 			return nil, applied(r, c.unexpected(resp, "unexpected response body: "+err.Error()))
 		}
 		v := w.value()

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/cashfin-go/cashfin/internal/envelope"
 	"github.com/cashfin-go/cashfin/internal/transport"
 )
 
@@ -23,6 +24,15 @@ type RateLimit struct {
 	Limit     int       // X-RateLimit-Limit: requests allowed in the window
 	Remaining int       // X-RateLimit-Remaining
 	Reset     time.Time // X-RateLimit-Reset (Unix seconds): when the window resets; zero when absent
+
+	noRemaining bool // X-RateLimit-Remaining was absent or unparseable, with a Reset: Remaining 0 says nothing
+}
+
+// Exhausted reports whether the window is spent at now: the server reported 0 requests remaining
+// (an absent or unparseable header never counts as 0) and a reset after now. Until that reset,
+// a request would meet a 429.
+func (rl RateLimit) Exhausted(now time.Time) bool {
+	return rl.Remaining == 0 && !rl.noRemaining && rl.Reset.After(now)
 }
 
 // readRateLimit reads the X-RateLimit-* headers of h.
@@ -32,7 +42,10 @@ func readRateLimit(h http.Header) RateLimit {
 }
 
 func publicRateLimit(rl transport.RateLimit) RateLimit {
-	return RateLimit{Limit: rl.Limit, Remaining: rl.Remaining, Reset: rl.Reset}
+	// Only a window with a reset can be exhausted: the flag is set only then, so that a response
+	// without the headers has the zero RateLimit.
+	noRemaining := !rl.Reset.IsZero() && rl.Remaining == 0 && !rl.Drained
+	return RateLimit{Limit: rl.Limit, Remaining: rl.Remaining, Reset: rl.Reset, noRemaining: noRemaining}
 }
 
 // record fills *dst, if the call asked for it, with the metadata of resp, if a response was
@@ -53,8 +66,9 @@ func record(dst *Response, resp *transport.Response) {
 }
 
 // windowError is the SDK's refusal to send into a rate-limit window the server reported
-// exhausted, resetting after the call's longest retry wait. When attempts were sent before the
-// refusal (a retry was refused), the message says so, and how the latest one ended.
+// exhausted, resetting after the call's longest retry wait (with a limiter, after MaxWindowWait).
+// When attempts were sent before the refusal (a retry was refused), the message says so, and how
+// the latest one ended. A wait under a second is given in milliseconds: never "resets in 0s".
 func windowError(method, path string, we *transport.WindowError) *APIError {
 	sent := "not sent"
 	switch {
@@ -66,8 +80,8 @@ func windowError(method, path string, we *transport.WindowError) *APIError {
 	return &APIError{
 		StatusCode: http.StatusTooManyRequests,
 		Message: fmt.Sprintf("rate limit known to be exhausted (the server reported 0 requests remaining): "+
-			"%s; the window resets in %s", sent, we.Left.Round(time.Second)),
-		RetryAfter: we.Left,
+			"%s; the window resets in %s", sent, transport.FormatWait(we.Left)),
+		RetryAfter: min(transport.CeilMillisecond(we.Left), envelope.MaxRetryAfter),
 		RateLimit:  publicRateLimit(we.RateLimit),
 		Method:     method,
 		Path:       path,

@@ -41,7 +41,7 @@ func Example() {
 	srv.AddContacts(cashfin.Contact{Name: "Jane Wanjiku", Email: "jane@acme.co.ke"})
 
 	// The first request fails with 503, as a busy gateway would; the SDK retries it (within
-	// milliseconds: srv.Client waits 1-10ms between attempts).
+	// milliseconds: srv.Client's backoff starts at 1ms).
 	srv.FailNext(1, http.StatusServiceUnavailable)
 
 	added, err := importPeople(context.Background(), srv.Client(), []cashfin.ContactCreateParams{

@@ -61,7 +61,7 @@ func ExampleWithRateLimit() {
 	}
 	// Output:
 	// 429 1 0
-	// {"success":false,"error":"Rate limit exceeded. Try again later.","retry_after":1}
+	// {"success":false,"error":"Rate limit exceeded. Please try again later.","retry_after":1}
 }
 
 func ExampleNewHandler() {

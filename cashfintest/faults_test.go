@@ -128,7 +128,7 @@ func TestRateLimit(t *testing.T) {
 	assert.Equal(t, "1", r.header.Get("Retry-After"))
 	assert.Equal(t, "3", r.header.Get("X-RateLimit-Limit"))
 	assert.Equal(t, "0", r.header.Get("X-RateLimit-Remaining"))
-	assert.JSONEq(t, `{"success":false,"error":"Rate limit exceeded. Try again later.","retry_after":1}`, string(r.body))
+	assert.JSONEq(t, `{"success":false,"error":"Rate limit exceeded. Please try again later.","retry_after":1}`, string(r.body))
 
 	t.Run("on every response", func(t *testing.T) {
 		h := cashfintest.NewHandler(cashfintest.WithRateLimit(100))
@@ -293,8 +293,8 @@ func TestFailNextWith(t *testing.T) {
 		{"validation body", cashfintest.Failure{Status: 422, Message: "There are problems with your submission",
 			Fields: map[string]string{"email": "Email is invalid", "name": "Name is required"}},
 			`{"success":false,"error":"There are problems with your submission","errors":{"email":"Email is invalid","name":"Name is required"}}`, ""},
-		{"retry after, rounded up", cashfintest.Failure{Status: 429, Message: "Rate limit exceeded. Try again later.", RetryAfter: 1500 * time.Millisecond},
-			`{"success":false,"error":"Rate limit exceeded. Try again later.","retry_after":2}`, "2"},
+		{"retry after, rounded up", cashfintest.Failure{Status: 429, Message: "Rate limit exceeded. Please try again later.", RetryAfter: 1500 * time.Millisecond},
+			`{"success":false,"error":"Rate limit exceeded. Please try again later.","retry_after":2}`, "2"},
 		{"retry after under a second", cashfintest.Failure{Status: 503, RetryAfter: time.Millisecond},
 			`{"success":false,"error":"Service Unavailable","retry_after":1}`, "1"},
 		{"whole seconds", cashfintest.Failure{Status: 503, RetryAfter: 30 * time.Second},

@@ -51,6 +51,10 @@ func FuzzHandler(f *testing.F) {
 		{"GET", "/business/customer/list?search=john&limit=1", "", "", nil, true},
 		{"GET", "/business/customer/details/507F1F77BCF86CD799439046", "", "", nil, true},
 		{"GET", "/business/customer/update/507f1f77bcf86cd799439046", "", "", nil, true},
+		{"POST", "/business/invoice/create", "application/json", "i1", []byte(`{"title":"June"}`), true},
+		{"POST", "/business/invoice/create", "application/json", "", []byte(`[`), true},
+		{"GET", "/business/invoice/details/inv%2F1", "", "", nil, true},
+		{"GET", "/business/invoice//details/x", "", "", nil, true},
 	}
 	for _, s := range seeds {
 		f.Add(s.method, s.target, s.contentType, s.key, s.body, s.auth)
@@ -82,6 +86,7 @@ func FuzzHandler(f *testing.F) {
 		h.AddContacts(cashfin.Contact{ID: "507f1f77bcf86cd799439045", Name: "Jane Wanjiku", Email: "jane@acme.co.ke"})
 		h.AddCustomers(cashfin.Customer{ID: "507f1f77bcf86cd799439046", Name: "John Doe", Email: "john@example.com",
 			Phone: "+254712345678", Country: "Kenya", Currency: "KES"})
+		addInvoiceRoutes(h)
 
 		// The same request twice: the second is a retry, which an Idempotency-Key makes a replay.
 		var firstCode int
@@ -117,7 +122,8 @@ func FuzzHandler(f *testing.F) {
 			created := rec.Code == http.StatusCreated
 			path := strings.SplitN(target, "?", 2)[0]
 			contactCreate, customerCreate := path == "/business/contact/create", path == "/business/customer/create"
-			if created && (method != http.MethodPost || !contactCreate && !customerCreate) {
+			invoiceCreate := path == "/business/invoice/create"
+			if created && (method != http.MethodPost || !contactCreate && !customerCreate && !invoiceCreate) {
 				t.Fatalf("%s: 201 from something other than a create", where)
 			}
 			replay := try == 2 && key != "" && firstCode >= 200 && firstCode < 300 &&
@@ -135,7 +141,7 @@ func FuzzHandler(f *testing.F) {
 					len(afterCustomers) != len(beforeCustomers) {
 					t.Fatalf("%s: store %d -> %d, newest %q, want one new contact %q", where, len(before), len(after), after[0].ID, data.ID)
 				}
-			case created:
+			case created && customerCreate:
 				if len(afterCustomers) != len(beforeCustomers)+1 || afterCustomers[0].ID != data.ID || len(after) != len(before) ||
 					slices.ContainsFunc(beforeCustomers, func(c cashfin.Customer) bool { return c.ID == data.ID }) {
 					t.Fatalf("%s: customers %d -> %d, newest %q, want one new customer %q", where,
@@ -155,6 +161,22 @@ func FuzzHandler(f *testing.F) {
 			}
 		}
 	})
+}
+
+// addInvoiceRoutes adds two routes with Handle: an invoice create that takes a JSON object, and
+// invoice details, neither touching the fake's stores.
+func addInvoiceRoutes(h *cashfintest.Handler) {
+	h.Handle("POST /business/invoice/create", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var v map[string]any
+		if json.NewDecoder(r.Body).Decode(&v) != nil {
+			cashfintest.WriteError(w, http.StatusBadRequest, "Request body is not a JSON object", nil)
+			return
+		}
+		cashfintest.WriteData(w, http.StatusCreated, "Invoice created successfully", v)
+	}))
+	h.Handle("GET /business/invoice/details/{id}", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cashfintest.WriteData(w, http.StatusOK, "", map[string]string{"_id": r.PathValue("id")})
+	}))
 }
 
 // assertSameCustomers fails unless no customer changed: only a successful PATCH changes one.

@@ -2,6 +2,7 @@ package cashfintest
 
 import (
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/cashfin-go/cashfin"
@@ -10,8 +11,8 @@ import (
 // MaxBodySize is the largest request body the fake accepts; a larger one is answered with 413.
 const MaxBodySize = 1 << 20
 
-// Handler is the fake Cashfin API as an http.Handler: the contacts and customers endpoints,
-// authentication, validation, idempotency keys, rate limits, latency, injected failures and a
+// Handler is the fake Cashfin API as an http.Handler: the contacts and customers endpoints
+// (and any others added with Handle), authentication, validation, idempotency keys, rate limits, latency, injected failures and a
 // record of every request, over an in-memory store. It is safe for concurrent use. NewServer
 // serves one on a loopback port; use a Handler directly to mount the fake elsewhere:
 //
@@ -30,7 +31,9 @@ type Handler struct {
 	contacts  *store[contact]
 	customers *store[customer]
 	resources []*resource
-	serve     step // the layers, outermost first, around the routes
+	extra     *http.ServeMux // the fake's own routes, as stand-ins, and those added by Handle
+	hasExtra  atomic.Bool    // whether Handle added a route
+	serve     step           // the layers, outermost first, around the routes
 }
 
 // NewHandler returns the fake API with empty stores, configured by opts. It panics on an
@@ -53,6 +56,7 @@ func NewHandler(opts ...Option) *Handler {
 		customers: newCustomerStore(),
 	}
 	h.resources = []*resource{contacts(h.contacts, h), customers(h.customers, h)}
+	h.extra = newRouteMux(h.resources)
 	h.serve = h.record(guard(h.delay(h.limit(h.inject(h.route)))))
 	return h
 }
@@ -119,7 +123,8 @@ func snapshot[V, F any](s *store[F], out func(*record[F]) V) []V {
 
 // FailNext makes the next n requests fail with status (200 to 599) and an error envelope, before
 // they are processed: nothing is stored, and no Retry-After is sent. It is FailNextWith(Failure{
-// Status: status, Count: n}), except that n <= 0 adds nothing, and shares its queue. A status of
+// Status: status, Count: n}), except that n <= 0 adds nothing, and shares its queue (see
+// FailNextWith for the order when failures aimed at a method or path wait in it). A status of
 // 200 answers {"success":false,...} with 200, as some APIs do. It panics on a status outside
 // 200..599.
 func (h *Handler) FailNext(n, status int) {
@@ -131,12 +136,17 @@ func (h *Handler) FailNext(n, status int) {
 }
 
 // FailNextWith queues a failure: the next f.Count requests (1 if 0) get f instead of being
-// processed, so nothing is stored. Failures queued by FailNext and FailNextWith are served in the
-// order they were queued. It panics on a Status outside 200..599, a negative Count or a negative
-// RetryAfter.
+// processed, so nothing is stored. With f.Method or f.Path set, the failure is aimed: it waits
+// for the next f.Count requests that match (see Failure), and other requests pass it by. Each
+// request gets the earliest-queued failure that matches it, whether queued by FailNext or
+// FailNextWith, aimed or not: an aimed failure holds back none queued after it, and an unaimed
+// one queued first is served first, to whatever request comes. It panics on a Status outside
+// 200..599, a negative Count or RetryAfter, a Path that does not begin with "/" or holds "?" or
+// "#", or a Method holding white space.
 //
 //	srv.FailNextWith(cashfintest.Failure{Status: 422, Fields: map[string]string{"email": "Email is invalid"}})
 //	srv.FailNextWith(cashfintest.Failure{Status: 429, RetryAfter: 2 * time.Second, Count: 3})
+//	srv.FailNextWith(cashfintest.Failure{Status: 503, Method: "GET", Path: "/business/customer/details/"})
 func (h *Handler) FailNextWith(f Failure) { h.fails.push(f, "FailNextWith") }
 
 // Requests returns every request the fake received since it started (or since Reset), in the

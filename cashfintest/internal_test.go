@@ -170,7 +170,7 @@ func TestRateLimitWithFakeClock(t *testing.T) {
 	assert.Equal(t, "2", w.Header().Get("X-RateLimit-Limit"))
 	assert.Equal(t, "0", w.Header().Get("X-RateLimit-Remaining"))
 	assert.Equal(t, "1700000001", w.Header().Get("X-RateLimit-Reset"))
-	assert.JSONEq(t, `{"success":false,"error":"Rate limit exceeded. Try again later.","retry_after":1}`, w.Body.String())
+	assert.JSONEq(t, `{"success":false,"error":"Rate limit exceeded. Please try again later.","retry_after":1}`, w.Body.String())
 
 	clk.advance(750 * time.Millisecond) // the next second
 	w = serveList(h)

@@ -108,7 +108,7 @@ func (h *Handler) limit(next step) step {
 // inject answers with the next queued failure, if any, before anything is processed.
 func (h *Handler) inject(next step) step {
 	return func(x *exchange) {
-		if f, ok := h.fails.next(); ok {
+		if f, ok := h.fails.next(x.r); ok {
 			f.write(x.w)
 			return
 		}
@@ -116,9 +116,13 @@ func (h *Handler) inject(next step) step {
 	}
 }
 
-// route finds the resource and route of the request: a path outside every resource is 404, a
-// request without the secret is 401, an unknown path 404 and a known one with another method 405.
+// route finds the resource and route of the request: a route added by Handle serves it if it is
+// the best match; otherwise a path outside every resource is 404, a request without the secret
+// is 401, an unknown path 404 and a known one with another method 405.
 func (h *Handler) route(x *exchange) {
+	if h.serveExtra(x) {
+		return
+	}
 	path := x.r.URL.Path
 	var res *resource
 	for _, r := range h.resources {

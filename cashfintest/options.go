@@ -49,9 +49,9 @@ func WithLatency(d time.Duration) Option {
 // API does. It is WithPlan(perSecond, 0, 0). 0 means no limit (the default); a negative rate
 // makes NewServer panic.
 //
-// The Retry-After of a 429 is at least a second, longer than Server.Client's 10ms retry wait, so
-// that client reports it at once as cashfin.ErrRateLimited; give it
-// cashfin.WithRetryWait(time.Millisecond, 2*time.Second) to wait and retry instead.
+// Server.Client waits out a per-second window its calls exhausted, so its calls do not fail
+// because of it; a client of your own does so if its longest retry wait (cashfin.WithRetryWait)
+// is a second or more.
 func WithRateLimit(perSecond int) Option { return WithPlan(perSecond, 0, 0) }
 
 // WithPlan sets rate limits as Cashfin's plans do (the free plan is WithPlan(5, 60, 1000)): at
@@ -65,9 +65,10 @@ func WithRateLimit(perSecond int) Option { return WithPlan(perSecond, 0, 0) }
 // exhaustion, the one with the fewest requests remaining. X-RateLimit-Reset is the end of that
 // window, when it admits requests again: a client that waits until then after a Remaining of 0
 // gets no 429. A refused request gets 429 with Retry-After and
-// {"success":false,"error":"Rate limit exceeded. Try again later.","retry_after":N}, N being the
-// whole seconds, at least 1, until the refusing window ends. A negative limit makes NewServer
-// panic.
+// {"success":false,"error":"Rate limit exceeded. Please try again later.","retry_after":N}, N being the
+// whole seconds, at least 1, until the refusing window ends. Server.Client waits out the second
+// window and refuses the minute and day windows; see Server.Client. A negative limit makes
+// NewServer panic.
 func WithPlan(perSecond, perMinute, perDay int) Option {
 	return func(c *config) {
 		for _, n := range []int{perSecond, perMinute, perDay} {

@@ -14,27 +14,34 @@
 //
 // Then ask it what happened: Contacts and Customers return what it stored, Requests every
 // request it received (the secret redacted), and Reset starts it afresh between subtests.
-// FailNextWith answers with the failure of your choosing: a validation body, a Retry-After.
+// FailNextWith answers with the failure of your choosing: a validation body, a Retry-After,
+// aimed at one method and path if you like. Handle serves any endpoint the fake does not
+// (invoices, mobile payments, ...) behind the same layers.
 //
 // # What the fake answers
 //
-// Each request goes through these layers, in order:
+// Each request goes through these layers, in order, whether it is for one of the fake's own
+// routes or one added with Handle:
 //
 //   - Recording: the request, for Requests, and later its status.
 //   - WithLatency: the wait, cut short if the client goes away.
 //   - WithPlan (or WithRateLimit): fixed windows of a second, a minute and a day;
 //     X-RateLimit-Limit, -Remaining and -Reset (a Unix time) on every response, and over the
-//     limit 429 with Retry-After and
-//     {"success":false,"error":"Rate limit exceeded. Try again later.","retry_after":N}.
-//   - FailNext and FailNextWith: an injected failure, before anything is processed.
-//   - Routing: paths outside /business/contact/ and /business/customer/ are 404; inside, the
-//     Authorization header must be the secret exactly, else 401
+//     limit 429 with Retry-After and, as the API's rate-limiting guide shows it,
+//     {"success":false,"error":"Rate limit exceeded. Please try again later.","retry_after":N}.
+//   - FailNext and FailNextWith: an injected failure, before anything is processed; one aimed
+//     with Failure.Method and Failure.Path waits for a request that matches.
+//   - Routing: a route added with Handle, when its pattern is the best match; then paths
+//     outside /business/contact/ and /business/customer/ are 404. For a route of either kind
+//     the Authorization header must be the secret exactly, else 401
 //     {"success":false,"message":"Unauthorized access!"}. A known path with the wrong method is
 //     405 with an Allow header; an unknown path is 404.
 //   - Idempotency-Key, on a POST or PATCH: a key seen before with the same method, path and body
 //     replays the first (successful) answer, marked Idempotent-Replayed: true, and changes
 //     nothing; with another method, path or body it is 409. A request whose answer was not a
 //     success does not use up its key. Keys are kept until Reset.
+//   - The route: the fake's own (below), or the handler given to Handle, which writes its own
+//     answer (WriteData, WriteList and WriteError write Cashfin's envelope).
 //
 // POST /business/contact/create takes a JSON object (Content-Type application/json, at most
 // MaxBodySize, else 413). name is required and not blank, email must look like an email, and
@@ -63,9 +70,9 @@
 // request and part of its answer: the rest (the answer's other fields, the update answer, the
 // messages) is inferred from the contacts page and the API's general guides.
 //
-// Every response is a JSON envelope with an X-Request-Id header, and nothing answers 500: a
-// 5xx comes only from FailNext and FailNextWith (or, unseen, to a client that gave up during
-// WithLatency). All of it is safe for concurrent use, and a store of 100,000 contacts lists as
+// Every response of the fake's own routes is a JSON envelope with an X-Request-Id header, and
+// nothing answers 500: a 5xx comes only from FailNext and FailNextWith, a handler given to
+// Handle (or, unseen, to a client that gave up during WithLatency). All of it is safe for concurrent use, and a store of 100,000 contacts lists as
 // fast as an empty one (a search reads them all).
 package cashfintest
 
@@ -97,17 +104,22 @@ func NewServer(opts ...Option) *Server {
 // Close shuts the server down, waiting for the requests in flight.
 func (s *Server) Close() { s.ts.Close() }
 
-// Client returns a client of this server: its base URL and secret, and retry waits of 1 to 10
-// milliseconds so that tests with FailNext stay fast, over an HTTP client whose connections
-// Close closes. opts come after those and override them. It panics if an option fails, as
-// httptest does on setup errors.
+// Client returns a client of this server: its base URL and secret, over an HTTP client whose
+// connections Close closes, with retry waits of 1 millisecond to just over a second. The short
+// backoff keeps tests with FailNext fast; the bound, just over a second, lets the client wait out
+// a per-second window of WithPlan (or WithRateLimit) that its calls exhausted, as any client does
+// with a wait it accepts, so that calls never fail because of it. A minute or day window is
+// refused at once (cashfin.ErrRateLimited, nothing sent), as a client refuses any wait longer
+// than its bound; only in the last second or so of the minute (or day), when that window ends
+// with the second's, does the client wait for it, and the call is then admitted. opts come after those and override them.
+// It panics if an option fails, as httptest does on setup errors.
 //
 //	client := srv.Client(cashfin.WithMaxRetries(0))
 func (s *Server) Client(opts ...cashfin.Option) *cashfin.Client {
 	all := append([]cashfin.Option{
 		cashfin.WithBaseURL(s.URL),
 		cashfin.WithHTTPClient(s.ts.Client()), // its idle connections are closed by Close
-		cashfin.WithRetryWait(time.Millisecond, 10*time.Millisecond),
+		cashfin.WithRetryWait(time.Millisecond, clientRetryWaitMax),
 	}, opts...)
 	c, err := cashfin.NewClient(s.Secret, all...)
 	if err != nil {
@@ -115,6 +127,18 @@ func (s *Server) Client(opts ...cashfin.Option) *cashfin.Client {
 	}
 	return c
 }
+
+// clientRetryWaitMax is the longest wait Server.Client accepts: a per-second rate-limit window
+// (which resets within a second), or a Retry-After of one second. A Failure with a RetryAfter
+// of 2 seconds or more is reported at once.
+const clientRetryWaitMax = time.Second + 100*time.Millisecond
+
+// Handle adds a route to the fake, behind every layer of its own routes; see Handler.Handle.
+//
+//	srv.Handle("GET /business/invoice/list", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+//		cashfintest.WriteList(w, r, invoices)
+//	}))
+func (s *Server) Handle(pattern string, h http.Handler) { s.h.Handle(pattern, h) }
 
 // AddContacts stores contacts as if they had been created through the API; see
 // Handler.AddContacts.

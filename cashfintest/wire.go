@@ -20,7 +20,7 @@ import (
 const (
 	msgUnauthorized = "Unauthorized access!"
 	msgInvalid      = "There are problems with your submission"
-	msgRateLimited  = "Rate limit exceeded. Try again later."
+	msgRateLimited  = "Rate limit exceeded. Please try again later." // the rate-limiting guide's, verbatim
 )
 
 // The JSON bodies the fake answers with, whatever the resource.

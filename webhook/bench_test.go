@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -53,8 +54,9 @@ func rawHandler(secret string, handle func(context.Context, *webhook.Event) erro
 	})
 }
 
-// BenchmarkHandler serves one signed event in process with Handler (impl=sdk) and with the
-// hand-written rawHandler (impl=raw); compare the two with benchstat, as ratios.
+// BenchmarkHandler serves one signed event in process with Handler without de-duplication
+// (impl=sdk) and with the hand-written rawHandler (impl=raw); compare the two with benchstat, as
+// ratios. impl=sdk-duplicate is Handler's default answering a delivery it handled before.
 func BenchmarkHandler(b *testing.B) {
 	body := []byte(paymentBody)
 	sig := webhook.Sign(body, testSecret)
@@ -62,7 +64,11 @@ func BenchmarkHandler(b *testing.B) {
 	for _, impl := range []struct {
 		name string
 		h    http.Handler
-	}{{"sdk", webhook.Handler(testSecret, handle)}, {"raw", rawHandler(testSecret, handle)}} {
+	}{
+		{"sdk", webhook.Handler(testSecret, handle, webhook.WithDeduper(nil))},
+		{"sdk-duplicate", webhook.Handler(testSecret, handle)},
+		{"raw", rawHandler(testSecret, handle)},
+	} {
 		b.Run("impl="+impl.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
@@ -75,6 +81,30 @@ func BenchmarkHandler(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkHandlerNewEvents serves distinct signed events with Handler's default in-memory
+// de-duplication: each one is claimed, handled and remembered.
+func BenchmarkHandlerNewEvents(b *testing.B) {
+	handle := func(context.Context, *webhook.Event) error { return nil }
+	h := webhook.Handler(testSecret, handle)
+	bodies := make([][]byte, b.N)
+	sigs := make([]string, b.N)
+	for i := range bodies {
+		bodies[i] = []byte(fmt.Sprintf(`{"type":"payment.completed","data":{"referenceid":"ORDER-%d"}}`, i))
+		sigs[i] = webhook.Sign(bodies[i], testSecret)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(bodies[i]))
+		req.Header.Set(webhook.SignatureHeader, sigs[i])
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d", rec.Code)
+		}
 	}
 }
 

@@ -14,6 +14,11 @@
 //			return nil
 //		}))
 //
+// Handler answers a delivery it handled before as a duplicate, without calling your function
+// again: Cashfin sends no event ID, so an event is known by its exact body (Key). The memory is
+// in-process by default (NewMemoryDeduper); replicas behind a load balancer share one with
+// WithDeduper(cashfinredis.NewDeduper(...)).
+//
 // Use Verify or Parse directly when your router hands you the raw body and header itself.
 // cashfintest.SendWebhook posts a signed event to your receiver in tests.
 //
@@ -35,8 +40,9 @@
 //     assuming that a non-2xx answer makes Cashfin deliver the event again. Nothing documents
 //     an event ID or ordering either, so process events idempotently, keyed on something stable
 //     in "data" (such as the record's "_id" or your reference).
-//   - No timestamp is signed, so a captured delivery can be replayed: idempotent processing is
-//     also the only defence against that.
+//   - No timestamp is signed, so a captured delivery can be replayed. Handler's de-duplication
+//     refuses a replay for as long as it remembers the event (24 hours by default); idempotent
+//     processing is the defence beyond that.
 package webhook
 
 import (

@@ -136,7 +136,7 @@ func TestExitCodes(t *testing.T) {
 		{"server error", func(c *cli) { srv.FailNext(3, http.StatusServiceUnavailable) }, []string{"contacts", "list"}, exitFailure,
 			"cashfin: GET /business/contact/list: 503 Service Unavailable"},
 		{"wrong secret, list all", func(c *cli) { c.secret = "cs_live_wrong_and_secret" }, []string{"contacts", "list", "--all"}, exitFailure,
-			"cashfin: GET /business/contact/list: 401 Unauthorized: Unauthorized access!"},
+			"cashfin: list contacts page 1: GET /business/contact/list: 401 Unauthorized: Unauthorized access!"}, // a walk names its page (issue 15)
 		{"network failure", func(c *cli) { c.baseURL = "http://127.0.0.1:1" }, []string{"contacts", "export"}, exitFailure,
 			"cashfin: cannot reach 127.0.0.1:1 (3 attempts): GET /business/contact/list: "},
 		{"wrong secret, import", func(c *cli) { c.secret = "cs_live_wrong_and_secret" }, []string{"contacts", "import", good}, exitFailure,

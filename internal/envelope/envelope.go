@@ -6,6 +6,7 @@
 //
 // It is tolerant of the variants the API documentation shows: the page block may be named
 // "pagination" or "meta", any of the failure fields may be missing, and unknown fields are ignored.
+// Fields tagged `cashfin:"inferred"` in the data's type are decoded tolerantly (see Unmarshal).
 // It knows JSON, not HTTP and not resources.
 package envelope
 
@@ -115,7 +116,7 @@ type failureBody struct {
 // an error wrapping ErrNotEnvelope for anything that is not an envelope.
 func Decode[D any](raw []byte, dst *D) (*PageInfo, *Failure, error) {
 	var b body[D]
-	if err := json.Unmarshal(raw, &b); err != nil {
+	if err := Unmarshal(raw, &b); err != nil { // tolerant of D's inferred fields
 		// The data may not fit D in a failure envelope ("data": "" or a string): try without it.
 		if f := decodeFailure(raw); f != nil {
 			return nil, f, nil

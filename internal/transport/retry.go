@@ -20,12 +20,14 @@ type policy struct {
 	logger *slog.Logger
 	redact redactor // for what the server put in an error or a header
 	window *window  // the server's rate-limit window, updated from every response
+	// observe, when set, is told the window of every response that reports one (see Config).
+	observe func(RateLimit)
 }
 
 // check is retryablehttp's CheckRetry. Unlike retryablehttp's split between CheckRetry and
 // Backoff, it both decides and waits: only here are the context (for its deadline), the response
 // (for Retry-After) and the call's attempt count all visible. It:
-//   - records the rate-limit window the response reports, if any;
+//   - records the rate-limit window the response reports, if any, and tells observe of it;
 //   - retries connection errors (not TLS certificate errors, unknown hosts or oversized bodies) and
 //     408, 429, 500, 502, 503 and 504, at most the call's MaxRetries times;
 //   - waits an exponential backoff with jitter, or the server's Retry-After when that is within
@@ -40,9 +42,9 @@ func (p *policy) check(ctx context.Context, resp *http.Response, err error) (boo
 	}
 	st.lastStatus = 0
 	if resp != nil {
-		p.window.observe(resp.Header)
 		st.lastStatus = resp.StatusCode
 	}
+	p.observeWindow(resp, err)
 	retry, wait := decide(st.call, st.n, resp, err)
 	if retry {
 		dl, ok := ctx.Deadline()
@@ -65,6 +67,36 @@ func (p *policy) check(ctx context.Context, resp *http.Response, err error) (boo
 	case <-timer.C:
 		return true, nil
 	}
+}
+
+// observeWindow records the window the answer to an attempt reports, if any: that of a response,
+// or of one whose body was too large to read. It tells observe, once per such answer.
+func (p *policy) observeWindow(resp *http.Response, err error) {
+	var h http.Header
+	switch {
+	case resp != nil:
+		h = resp.Header
+	case err != nil:
+		if h = tooLargeHeader(err); h == nil {
+			return
+		}
+	default:
+		return
+	}
+	if rl, ok := p.window.observe(h); ok && p.observe != nil {
+		p.observe(rl)
+	}
+}
+
+// tooLargeHeader is the header of a response whose body was too large to read, when err says
+// that; nil otherwise. (Apart from observeWindow, so that its target's allocation is paid only on
+// an error.)
+func tooLargeHeader(err error) http.Header {
+	var tl *tooLargeError
+	if errors.As(err, &tl) {
+		return tl.Header
+	}
+	return nil
 }
 
 // decide says whether attempt n (1-based) of a call with settings c should be retried, and after
@@ -198,8 +230,9 @@ func (p *policy) log(ctx context.Context, st *attempt, resp *http.Response, err 
 }
 
 // logWindow writes one Debug record when an attempt meets a rate-limit window the server reported
-// exhausted: it waits left for the reset, or (wait false) the call is refused without sending.
-func (p *policy) logWindow(ctx context.Context, left time.Duration, wait bool) {
+// exhausted: it waits left for the reset, or (wait false) the call is refused without sending,
+// the reset being further away than the call's longest retry wait (long: than Config.WindowWaitMax).
+func (p *policy) logWindow(ctx context.Context, left time.Duration, wait, long bool) {
 	if p.logger == nil || !p.logger.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
@@ -208,7 +241,10 @@ func (p *policy) logWindow(ctx context.Context, left time.Duration, wait bool) {
 		return
 	}
 	action := "wait"
-	if !wait {
+	switch {
+	case !wait && long:
+		action = "refuse: further away than any window of a plan"
+	case !wait:
 		action = "refuse: longer than the call's max retry wait"
 	}
 	p.logger.LogAttrs(ctx, slog.LevelDebug, "cashfin: rate limit window exhausted",

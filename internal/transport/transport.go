@@ -49,6 +49,13 @@ type Config struct {
 	Header       http.Header  // the default extra request headers (canonical keys); nil for none
 	Logger       *slog.Logger // one Debug record per attempt; nil for none
 	Limiter      Limiter      // waited on before every attempt; nil for none
+	// Observe, when set, is told the window of every response that reports one (X-RateLimit-*),
+	// once per response, before the call returns or retries.
+	Observe func(RateLimit)
+	// WindowWaitMax, when longer than a call's longest retry wait (WaitMax), is how far ahead
+	// the reset of a window the server reported exhausted may lie for the call to wait it out,
+	// for as long as its context allows. WaitMax still bounds backoff and Retry-After.
+	WindowWaitMax time.Duration
 }
 
 // Call holds the settings of one call that a caller may change per call. A Transport has its
@@ -118,17 +125,18 @@ func (t *Transport) RedactError(err error) error { return t.redact.err(err) }
 
 // Transport runs requests. It is safe for concurrent use.
 type Transport struct {
-	base    string
-	baseURL url.URL // base, parsed
-	path    string  // the base URL's path prefix, for Response.Path
-	auth    []string
-	ua      []string
-	rc      *retryablehttp.Client
-	call    Call // the defaults, for a Request without its own
-	policy  policy
-	limiter Limiter
-	redact  redactor
-	window  window
+	base          string
+	baseURL       url.URL // base, parsed
+	path          string  // the base URL's path prefix, for Response.Path
+	auth          []string
+	ua            []string
+	rc            *retryablehttp.Client
+	call          Call // the defaults, for a Request without its own
+	policy        policy
+	limiter       Limiter
+	redact        redactor
+	window        window
+	windowWaitMax time.Duration // see Config.WindowWaitMax
 }
 
 var (
@@ -163,13 +171,14 @@ func New(cfg Config) *Transport {
 
 	rd := newRedactor(cfg.Secret)
 	t := &Transport{
-		base:    cfg.BaseURL,
-		baseURL: baseURL,
-		path:    basePath,
-		auth:    []string{cfg.Secret},
-		ua:      []string{cfg.UserAgent},
-		limiter: cfg.Limiter,
-		redact:  rd,
+		base:          cfg.BaseURL,
+		baseURL:       baseURL,
+		path:          basePath,
+		auth:          []string{cfg.Secret},
+		ua:            []string{cfg.UserAgent},
+		limiter:       cfg.Limiter,
+		redact:        rd,
+		windowWaitMax: cfg.WindowWaitMax,
 		call: Call{
 			MaxRetries: cfg.MaxRetries,
 			WaitMin:    cfg.RetryWaitMin,
@@ -177,7 +186,7 @@ func New(cfg Config) *Transport {
 			Timeout:    cfg.Timeout,
 			Header:     cfg.Header,
 		},
-		policy: policy{logger: cfg.Logger, redact: rd},
+		policy: policy{logger: cfg.Logger, redact: rd, observe: cfg.Observe},
 	}
 	t.policy.window = &t.window
 	t.rc = &retryablehttp.Client{
@@ -299,28 +308,69 @@ func (t *Transport) newRequest(st *attempt, r *Request) (*retryablehttp.Request,
 	return &st.req, nil
 }
 
-// wait paces an attempt with the limiter, if any, giving up when the context ends first.
+// wait paces an attempt with the limiter, if any. A limiter's error is a *LimiterError, which
+// matches the context's error too when the context has ended.
 func (t *Transport) wait(ctx context.Context) error {
 	if t.limiter == nil {
 		return nil
 	}
 	if err := t.limiter.Wait(ctx); err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		// The limiter refuses a wait that would outlast the deadline without waiting for it.
-		return fmt.Errorf("rate limit wait: %w", errors.Join(err, context.DeadlineExceeded))
+		return &LimiterError{Err: err, Context: ctx.Err()}
 	}
 	return nil
 }
 
-// admit holds an attempt until the server's window (see awaitWindow) and the limiter, if any,
-// let it go.
+// admit holds an attempt until the server's window (see awaitWindow) and then the limiter, if any,
+// let it go. The limiter comes last, so that an attempt is sent as soon as the limiter admits it:
+// a limiter counts an attempt when it admits it. If the server's window was reported exhausted
+// during the limiter's wait, the attempt waits for it again, and for the limiter again.
 func (t *Transport) admit(ctx context.Context, call *Call) error {
-	if err := t.awaitWindow(ctx, call); err != nil {
-		return err
+	for {
+		if err := t.awaitWindow(ctx, call); err != nil {
+			return err
+		}
+		if err := t.wait(ctx); err != nil {
+			return err
+		}
+		if t.limiter == nil {
+			return nil
+		}
+		if left, _ := t.window.exhausted(time.Now()); left <= 0 {
+			return nil
+		}
 	}
-	return t.wait(ctx)
+}
+
+// LimiterError is a limiter's refusal to let an attempt go (its Wait returned Err): nothing more
+// was sent. It matches Err, and Context, the context's error, when the context had ended.
+type LimiterError struct {
+	Err     error
+	Context error // ctx.Err() when Wait returned; nil when the context had not ended
+	// Attempts is how many attempts of the call were sent before a retry was refused; 0 when
+	// the call's first attempt was. LastStatus is how the latest ended (0: a transport error).
+	Attempts, LastStatus int
+}
+
+func (e *LimiterError) Error() string {
+	msg := "rate limiter: " + e.Err.Error()
+	if e.Context != nil && !errors.Is(e.Err, e.Context) {
+		msg += " (" + e.Context.Error() + ")"
+	}
+	switch {
+	case e.Attempts > 0 && e.LastStatus > 0:
+		msg += fmt.Sprintf("; attempt %d was answered %d, and its retry was not sent", e.Attempts, e.LastStatus)
+	case e.Attempts > 0:
+		msg += fmt.Sprintf("; attempt %d failed without an answer, and its retry was not sent", e.Attempts)
+	}
+	return msg
+}
+
+// Unwrap returns Err, and Context when set.
+func (e *LimiterError) Unwrap() []error {
+	if e.Context != nil {
+		return []error{e.Err, e.Context}
+	}
+	return []error{e.Err}
 }
 
 // prepareRetry runs before every retry: it holds the attempt like the first one. A refusal says
@@ -334,8 +384,13 @@ func (t *Transport) prepareRetry(req *http.Request) error {
 	}
 	err := t.admit(ctx, call)
 	var we *WindowError
-	if ok && errors.As(err, &we) {
+	var le *LimiterError
+	switch {
+	case !ok:
+	case errors.As(err, &we):
 		we.Attempts, we.LastStatus = st.n, st.lastStatus
+	case errors.As(err, &le):
+		le.Attempts, le.LastStatus = st.n, st.lastStatus
 	}
 	return err
 }

@@ -411,12 +411,51 @@ func TestDoRateLimiter(t *testing.T) {
 	assert.Len(t, *seen, 3)
 	assert.Equal(t, 3, lim.count(), "every attempt, retries included, waits its turn")
 
-	lim = &countingLimiter{err: errors.New("rate: Wait(n=1) would exceed context deadline")}
+	// A limiter's error, the context alive (a shared limiter's store down, say): the call fails
+	// with it, sends nothing, and does not pretend the context ended.
+	refused := errors.New("store unreachable")
+	lim = &countingLimiter{err: refused}
 	tr, seen = newTestTransport(t, Config{Secret: "cs_x", Limiter: lim}, "", text(200, ""))
 	_, err = tr.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"})
-	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.ErrorIs(t, err, refused)
+	assert.NotErrorIs(t, err, context.DeadlineExceeded)
+	assert.NotErrorIs(t, err, context.Canceled)
+	assert.EqualError(t, err, "rate limiter: store unreachable")
 	assert.Empty(t, *seen)
 }
+
+// TestLimiterErrorWrapsTheLimitersAndTheContexts: a limiter returns its own error when the
+// context ends mid-wait (cancelled, or past its deadline): the call's error wraps it and matches
+// the context's error too, and nothing is sent.
+func TestLimiterErrorWrapsTheLimitersAndTheContexts(t *testing.T) {
+	t.Parallel()
+	gave := errors.New("limiter gave up")
+	for _, end := range []error{context.Canceled, context.DeadlineExceeded} {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+		if end == context.DeadlineExceeded {
+			ctx, cancel = context.WithTimeout(context.Background(), 10*time.Millisecond)
+		}
+		lim := limiterFunc(func(ctx context.Context) error {
+			if end == context.Canceled {
+				cancel()
+			}
+			<-ctx.Done()
+			return gave
+		})
+		tr, seen := newTestTransport(t, Config{Secret: "cs_x", Limiter: lim}, "", text(200, ""))
+		_, err := tr.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"})
+		cancel()
+		require.Error(t, err, end)
+		assert.ErrorIs(t, err, gave, end)
+		assert.ErrorIs(t, err, end, end)
+		assert.Empty(t, *seen, end)
+	}
+}
+
+// limiterFunc is a Limiter made of a function.
+type limiterFunc func(ctx context.Context) error
+
+func (f limiterFunc) Wait(ctx context.Context) error { return f(ctx) }
 
 type countingLimiter struct {
 	mu  sync.Mutex

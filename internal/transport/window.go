@@ -2,7 +2,7 @@ package transport
 
 import (
 	"context"
-	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -65,24 +65,38 @@ type window struct {
 	last  RateLimit // for the error of a refusal
 }
 
+// maxUnixNano is the latest time whose Unix nanoseconds fit in an int64 (in the year 2262).
+var maxUnixNano = time.Unix(0, math.MaxInt64)
+
+// unixNano is t in Unix nanoseconds, saturated at math.MaxInt64 for a time after 2262 (which
+// UnixNano would wrap into the past).
+func unixNano(t time.Time) int64 {
+	if t.After(maxUnixNano) {
+		return math.MaxInt64
+	}
+	return t.UnixNano()
+}
+
 // observe records the window of a response, if it reports one: a fresh window replaces any older.
-func (w *window) observe(h http.Header) {
+// It returns the window, and whether the response reported one.
+func (w *window) observe(h http.Header) (RateLimit, bool) {
 	rl, ok := ReadRateLimit(h)
 	if !ok {
-		return
+		return rl, false
 	}
 	var until int64
 	if rl.Drained && !rl.Reset.IsZero() {
-		until = rl.Reset.UnixNano()
+		until = unixNano(rl.Reset)
 	}
 	w.mu.Lock()
 	w.last = rl
 	w.until.Store(until)
 	w.mu.Unlock()
+	return rl, true
 }
 
 // exhausted returns how long the window stays exhausted from now (0 when it is not), and the
-// window itself.
+// window itself. A reset beyond 2262 is saturated, never wrapped: a very long wait.
 func (w *window) exhausted(now time.Time) (time.Duration, RateLimit) {
 	until := w.until.Load()
 	if until == 0 || until <= now.UnixNano() {
@@ -95,7 +109,8 @@ func (w *window) exhausted(now time.Time) (time.Duration, RateLimit) {
 }
 
 // WindowError is the transport's refusal to send into a window the server reported exhausted
-// whose reset is further away than the call's longest retry wait. Nothing was sent.
+// whose reset is further away than the call may wait: its longest retry wait, or
+// Config.WindowWaitMax when longer. Nothing was sent.
 type WindowError struct {
 	Left      time.Duration // until the window resets
 	RateLimit RateLimit     // the window as last reported
@@ -105,24 +120,51 @@ type WindowError struct {
 }
 
 func (e *WindowError) Error() string {
-	return fmt.Sprintf("rate limit known to be exhausted: the window resets in %s", e.Left.Round(time.Millisecond))
+	return "rate limit known to be exhausted: the window resets in " + FormatWait(e.Left)
+}
+
+// FormatWait writes a wait as a person reads it, and never shorter than it is: below a second in
+// whole milliseconds, rounded up ("325ms", never "0s"); below a minute to the tenth of a second
+// ("1.3s"); then to the second ("41m7s"); beyond a year, "more than a year".
+func FormatWait(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "0s"
+	case d < time.Second:
+		return CeilMillisecond(d).String()
+	case d < time.Minute:
+		return d.Round(100 * time.Millisecond).String()
+	case d <= 365*24*time.Hour:
+		return d.Round(time.Second).String()
+	}
+	return "more than a year"
+}
+
+// CeilMillisecond is d rounded up to a whole millisecond.
+func CeilMillisecond(d time.Duration) time.Duration {
+	if r := d % time.Millisecond; r > 0 {
+		return d - r + time.Millisecond
+	}
+	return d
 }
 
 // awaitWindow holds an attempt until the server's window admits it: at once when it is not
-// exhausted; after a wait until its reset when that is within the call's longest retry wait (and
-// the context allows it); else it fails with a *WindowError without waiting.
+// exhausted; after a wait until its reset when that is within the call's longest retry wait (or
+// Config.WindowWaitMax, when longer) and the context's deadline; else it fails without waiting,
+// with a *WindowError, or an error matching context.DeadlineExceeded when the deadline comes
+// first.
 func (t *Transport) awaitWindow(ctx context.Context, call *Call) error {
 	left, rl := t.window.exhausted(time.Now())
 	if left <= 0 {
 		return nil
 	}
-	t.policy.logWindow(ctx, left, left <= call.WaitMax)
-	if left > call.WaitMax {
+	bound := max(call.WaitMax, t.windowWaitMax)
+	t.policy.logWindow(ctx, left, left <= bound, t.windowWaitMax > call.WaitMax)
+	if left > bound {
 		return &WindowError{Left: left, RateLimit: rl}
 	}
 	if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= left {
-		return &deadlineFirstError{fmt.Sprintf("rate limit window resets in %s, after the context deadline",
-			left.Round(time.Millisecond))}
+		return &deadlineFirstError{"rate limit window resets in " + FormatWait(left) + ", after the context deadline"}
 	}
 	timer := time.NewTimer(left)
 	defer timer.Stop()

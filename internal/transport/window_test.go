@@ -59,3 +59,37 @@ func TestWindowExhausted(t *testing.T) {
 	left, _ = w.exhausted(now)
 	assert.Zero(t, left, "a fresh window replaces the exhausted one")
 }
+
+// TestWindowSaturatesFarFutureResets: an exhausted window whose reset lies after 2262, where Unix
+// nanoseconds overflow an int64, is exhausted for a very long time: never a wrapped, past or
+// short wait.
+func TestWindowSaturatesFarFutureResets(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	for _, reset := range []string{"9999999999", "32503680000", "99999999999.5", "9223372036"} {
+		var w window
+		w.observe(http.Header{"X-Ratelimit-Remaining": {"0"}, "X-Ratelimit-Reset": {reset}})
+		left, rl := w.exhausted(now)
+		assert.Greater(t, left, 200*365*24*time.Hour, reset)
+		assert.True(t, rl.Drained, reset)
+	}
+}
+
+func TestFormatWait(t *testing.T) {
+	t.Parallel()
+	for d, want := range map[time.Duration]string{
+		0:                                     "0s",
+		-time.Second:                          "0s",
+		time.Nanosecond:                       "1ms",
+		325*time.Millisecond + 123456:         "326ms",
+		325 * time.Millisecond:                "325ms",
+		999*time.Millisecond + 1:              "1s",
+		1249 * time.Millisecond:               "1.2s",
+		41*time.Second + 700*time.Millisecond: "41.7s",
+		41*time.Minute + 7*time.Second + 400*time.Millisecond: "41m7s",
+		366 * 24 * time.Hour:     "more than a year",
+		time.Duration(1<<63 - 1): "more than a year",
+	} {
+		assert.Equal(t, want, FormatWait(d), "%d", int64(d))
+	}
+}
