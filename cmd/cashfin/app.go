@@ -13,9 +13,11 @@ import (
 	"time"
 
 	"github.com/mattn/go-isatty"
-	"golang.org/x/term"
+	xterm "golang.org/x/term"
 
 	"github.com/cashfin-go/cashfin"
+	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/bulk"
+	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/term"
 )
 
 // Exit statuses (see the package comment).
@@ -26,8 +28,8 @@ const (
 )
 
 // run is the whole command, minus the process: tests call it directly.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) int {
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, env: env}
+func run(ctx, abort context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, env: env, abort: abort}
 	return a.run(ctx, args)
 }
 
@@ -43,7 +45,8 @@ type app struct {
 	clientOptions []cashfin.Option       // appended to the CLI's own options
 	pauseMin      time.Duration          // pause after a 429 that has no Retry-After; 0: defaultPauseMin
 	announceMin   time.Duration          // the shortest pause said on standard error; 0: defaultAnnounceMin
-	tick          time.Duration          // progress bar refresh interval; 0: defaultTick
+	tick          time.Duration          // progress bar refresh interval; 0: term.DefaultTick
+	abort         context.Context        // ended by a second interrupt: abandon requests in flight; nil: never
 }
 
 // usageError is a usage or input error: exit status 2.
@@ -59,10 +62,6 @@ func (e *usageError) Unwrap() error { return e.err }
 func usagef(format string, args ...any) error {
 	return &usageError{fmt.Errorf(format, args...)}
 }
-
-// errReported is a failure already described on standard error (a failed import row, an
-// interrupted import): exit status 1 and no further message.
-var errReported = errors.New("failure already reported")
 
 func (a *app) run(ctx context.Context, args []string) int {
 	if len(args) == 0 {
@@ -86,7 +85,7 @@ func (a *app) fail(err error) int {
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return exitOK
-	case errors.Is(err, errReported):
+	case errors.Is(err, bulk.ErrReported):
 		return exitFailure
 	case errors.As(err, &ue), errors.Is(err, cashfin.ErrInvalidParams):
 		a.errorLine(err)
@@ -102,18 +101,9 @@ func (a *app) fail(err error) int {
 // errorLine writes err to standard error as one line starting "cashfin: ".
 func (a *app) errorLine(err error) {
 	// One "cashfin: " in front, however many wrapped errors brought their own.
-	msg := strings.TrimPrefix(clean(oneLine(err.Error())), "cashfin: ")
+	msg := strings.TrimPrefix(term.Clean(term.OneLine(err.Error())), "cashfin: ")
 	msg = "cashfin: " + strings.NewReplacer(": cashfin: ", ": ", "(cashfin: ", "(").Replace(msg)
 	fmt.Fprintln(a.stderr, msg)
-}
-
-// oneLine folds line breaks into spaces.
-func oneLine(s string) string {
-	s = strings.TrimSpace(s)
-	if !strings.ContainsAny(s, "\r\n") {
-		return s
-	}
-	return strings.Join(strings.Fields(strings.ReplaceAll(strings.ReplaceAll(s, "\r", " "), "\n", " ")), " ")
 }
 
 // commonFlags are the flags every command takes.
@@ -125,8 +115,9 @@ type commonFlags struct {
 var formats = []string{"table", "json", "jsonl", "csv"}
 
 // client builds the API client: the secret from CASHFIN_CLIENT_SECRET, the base URL from
-// --base-url, else CASHFIN_BASE_URL, else production. rate > 0 paces requests client-side.
-func (a *app) client(c *commonFlags, rate float64) (*cashfin.Client, error) {
+// --base-url, else CASHFIN_BASE_URL, else production. rate > 0 paces requests client-side;
+// extra are a command's own options (a shared cashfin.Limiter, for one).
+func (a *app) client(c *commonFlags, rate float64, extra ...cashfin.Option) (*cashfin.Client, error) {
 	secret := a.env(cashfin.EnvClientSecret)
 	if secret == "" {
 		return nil, usagef("no client secret: set %s", cashfin.EnvClientSecret)
@@ -138,6 +129,7 @@ func (a *app) client(c *commonFlags, rate float64) (*cashfin.Client, error) {
 	if rate > 0 {
 		opts = append(opts, cashfin.WithRateLimit(rate))
 	}
+	opts = append(opts, extra...)
 	opts = append(opts, a.clientOptions...)
 	client, err := cashfin.NewClient(secret, opts...)
 	if err != nil {
@@ -167,7 +159,7 @@ func (a *app) width() func() int {
 		if !ok {
 			return 0
 		}
-		w, _, err := term.GetSize(int(f.Fd()))
+		w, _, err := xterm.GetSize(int(f.Fd()))
 		if err != nil {
 			return 0
 		}
@@ -184,7 +176,7 @@ func (a *app) terminal(w io.Writer) bool {
 	if !ok {
 		return false
 	}
-	return term.IsTerminal(int(f.Fd())) || isatty.IsCygwinTerminal(f.Fd())
+	return xterm.IsTerminal(int(f.Fd())) || isatty.IsCygwinTerminal(f.Fd())
 }
 
 // checkConcurrency and checkRate validate the shared bulk flags.

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/cashfin-go/cashfin"
+	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/term"
 )
 
 // commands is every command of the CLI, in the order the usage lists them. It is the one place
@@ -20,12 +21,13 @@ var commands = []*command{
 	createCommand(contacts),
 	getCommand(contacts),
 	listCommand(contacts),
-	importCommand,
+	importCommand(contacts),
 	exportCommand(contacts),
 	createCommand(customers),
 	getCommand(customers),
 	listCommand(customers),
 	updateCommand(customers),
+	importCommand(customers),
 	exportCommand(customers),
 	webhooksSend,
 }
@@ -90,12 +92,20 @@ func lookup(group, name string) *command {
 }
 
 // orList joins words as "a, b or c".
-func orList(words []string) string {
+func orList(words []string) string { return joinList(words, " or ") }
+
+// andList joins words as "a, b and c".
+func andList(words []string) string { return joinList(words, " and ") }
+
+func joinList(words []string, last string) string {
 	if len(words) < 2 {
 		return strings.Join(words, "")
 	}
-	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
+	return strings.Join(words[:len(words)-1], ", ") + last + words[len(words)-1]
 }
+
+// plural is one when n is 1, else many.
+func plural(n int, one, many string) string { return term.Plural(n, one, many) }
 
 // synopsis is the commands' synopsis, one line per command (and per continuation line of a long
 // one, aligned under its first flag), then --version: the usage text, the package

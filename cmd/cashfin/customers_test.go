@@ -122,10 +122,10 @@ func TestCustomersUsageAndFailures(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{"create without email", "", []string{"create", "--name", "N"}, exitUsage, "cashfin: customers create: --email is required\n"},
+		{"create without email", "", []string{"create", "--name", "N"}, exitUsage, "cashfin: customers create: --email, --phone, --country and --currency are required\n"},
 		{"create with a blank currency", "", append(append([]string{"create"}, full...), "--currency", " "), exitUsage,
 			"cashfin: customers create: --currency is required\n"},
-		{"create with a bad type", "", append(append([]string{"create"}, full...), "--type", "company"), exitUsage, "cashfin: invalid parameters: "},
+		{"create with a bad type", "", append(append([]string{"create"}, full...), "--type", "company"), exitUsage, "cashfin: customers create: --type \"company\": want individual or business\n"},
 		{"create with an argument", "", append([]string{"create", "x"}, full...), exitUsage, `cashfin: customers create: unexpected argument "x"`},
 		{"update without fields", "", []string{"update", id}, exitUsage,
 			"cashfin: customers update: nothing to change: give at least one of --name, --email, --phone, --country, --currency, --company, --address, --city or --type\n"},
@@ -135,7 +135,7 @@ func TestCustomersUsageAndFailures(t *testing.T) {
 		{"get without ID", "", []string{"get"}, exitUsage, "cashfin: customers get: want exactly one customer ID\n"},
 		{"list with a bad limit", "", []string{"list", "--limit", "0"}, exitUsage, "cashfin: customers list: --limit 0: want 1 to 100\n"},
 		{"export with a bad concurrency", "", []string{"export", "--concurrency", "0"}, exitUsage, "cashfin: customers export: --concurrency 0: want 1 to 64\n"},
-		{"unknown verb", "", []string{"import", "x.csv"}, exitUsage, `cashfin: unknown subcommand "import": want create, get, list, update or export` + "\n"},
+		{"unknown verb", "", []string{"delete", "x"}, exitUsage, `cashfin: unknown subcommand "delete": want create, get, list, update, import or export` + "\n"},
 		{"not found", "", []string{"get", "ffffffffffffffffffffffff"}, exitFailure,
 			"cashfin: GET /business/customer/details/ffffffffffffffffffffffff: 404 Not Found: Customer not found"},
 		{"update not found", "", []string{"update", "ffffffffffffffffffffffff", "--city", "Kisumu"}, exitFailure,

@@ -22,6 +22,7 @@ import (
 
 	"github.com/cashfin-go/cashfin"
 	"github.com/cashfin-go/cashfin/cashfintest"
+	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/bulk"
 )
 
 // seed stores n distinct contacts.
@@ -86,12 +87,12 @@ func TestExportRoundTrip(t *testing.T) {
 	src := newServer(t)
 	res := newCLI(t, src).run("contacts", "import", writeFile(t, "in.csv", messyImport+bigCSV(250)[len("name,email,phone,company\n"):]), "--rate", "0")
 	require.Equal(t, exitFailure, res.code, "the messy rows fail: %s", res.stderr)
-	require.Len(t, src.Contacts(), 254)
+	require.Len(t, src.Contacts(), 255)
 
 	out := filepath.Join(t.TempDir(), "export.csv")
 	res = newCLI(t, src).run("contacts", "export", "--out", out, "--rate", "0")
 	require.Equal(t, exitOK, res.code, res.stderr)
-	assert.Equal(t, "exported 254 contacts to "+out+"\n", res.stderr)
+	assert.Equal(t, "exported 255 contacts to "+out+"\n", res.stderr)
 	assert.Empty(t, res.stdout)
 	entries, err := os.ReadDir(filepath.Dir(out))
 	require.NoError(t, err)
@@ -100,7 +101,7 @@ func TestExportRoundTrip(t *testing.T) {
 	dst := newServer(t)
 	res = newCLI(t, dst).run("contacts", "import", out, "--rate", "0")
 	require.Equal(t, exitOK, res.code, res.stderr)
-	assert.Equal(t, "created 254, skipped 0 (duplicates 0, existing 0), failed 0", summaryLine(res.stderr))
+	assert.Equal(t, "created 255, skipped 0 (duplicates 0, existing 0), failed 0", summaryLine(res.stderr))
 	assert.Equal(t, people(src.Contacts()), people(dst.Contacts()), "the same contacts, byte for byte")
 
 	// JSON lines go round too.
@@ -359,7 +360,7 @@ func TestExportServerIgnoresPage(t *testing.T) {
 	bare := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var b strings.Builder
 		b.WriteString(`{"success":true,"data":[`)
-		n := pageSize
+		n := bulk.PageSize
 		if served.Add(1) > 5 {
 			n = 1
 		}

@@ -23,12 +23,24 @@ import (
 
 	"github.com/cashfin-go/cashfin"
 	"github.com/cashfin-go/cashfin/cashfintest"
+	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/term"
 )
+
+// messyCSV is a CSV as people save them: a byte-order mark, headers in odd case and spacing and
+// order, a column to ignore, quoted cells with commas, quotes and line breaks, blank rows and a
+// short row.
+const messyCSV = "\ufeff Name ,EMAIL,Phone,Notes,Company,position\r\n" +
+	"Jane Wanjiku,jane@acme.co.ke,+254 712 345 678,vip,\"Acme, Ltd\",Procurement Manager\r\n" +
+	"\r\n" +
+	"\"Otieno \"\"Oti\"\" Odhiambo\",OTI@example.com,0722000111,\"two\nlines\",Kisumu Traders,\r\n" +
+	",,,,,\r\n" +
+	"Zoë Nyambura-Ünal,zoe@example.org,,,Ünal & Söhne,CTO\r\n" +
+	"  Short Row  ,short@example.com\r\n"
 
 // messyImport is messyCSV with the rows an import must refuse or skip.
 const messyImport = messyCSV +
 	"Jane W. (again),JANE@ACME.CO.KE,,,,\r\n" + // duplicate email, other case
-	"Phone Twin,,254-712-345-678,,,\r\n" + // duplicate phone, other punctuation
+	"Phone Twin,,254-712-345-678,,,\r\n" + // Jane's phone, another name: another person (an office line)
 	",nobody@example.com,,,,\r\n" + // no name
 	"Bad Email,bad@example,,,,\r\n" // malformed email
 
@@ -44,18 +56,25 @@ func people(cs []cashfin.Contact) []person {
 	return out
 }
 
+// messyPeople are the contacts messyCSV makes: phones in E.164.
 var messyPeople = []person{
-	{"Jane Wanjiku", "jane@acme.co.ke", "+254 712 345 678", "Procurement Manager", "Acme, Ltd"},
-	{`Otieno "Oti" Odhiambo`, "OTI@example.com", "0722000111", "", "Kisumu Traders"},
+	{"Jane Wanjiku", "jane@acme.co.ke", "+254712345678", "Procurement Manager", "Acme, Ltd"},
+	{`Otieno "Oti" Odhiambo`, "OTI@example.com", "+254722000111", "", "Kisumu Traders"},
 	{"Short Row", "short@example.com", "", "", ""},
 	{"Zoë Nyambura-Ünal", "zoe@example.org", "", "CTO", "Ünal & Söhne"},
 }
+
+// messyImportPeople are the contacts messyImport makes: messyPeople and the colleague on
+// Jane's line.
+var messyImportPeople = append(append([]person{}, messyPeople[:1]...), append([]person{
+	{`Otieno "Oti" Odhiambo`, "OTI@example.com", "+254722000111", "", "Kisumu Traders"},
+	{"Phone Twin", "", "+254712345678", "", ""}}, messyPeople[2:]...)...)
 
 func readCSVFile(t *testing.T, path string) [][]string {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)
-	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, utf8BOM))).ReadAll()
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte(term.BOM)))).ReadAll()
 	require.NoError(t, err)
 	return recs
 }
@@ -67,11 +86,12 @@ func TestImportMessyCSV(t *testing.T) {
 
 	res := newCLI(t, srv).run("contacts", "import", in, "--errors", errPath, "--rate", "0")
 	assert.Equal(t, exitFailure, res.code, "failed rows make exit status 1: %s", res.stderr)
-	assert.Equal(t, "created 4, skipped 2 (duplicates 2, existing 0), failed 2", summaryLine(res.stderr))
+	assert.Equal(t, "created 5, skipped 1 (duplicates 1, existing 0), failed 2, blank rows 1", summaryLine(res.stderr))
+	assert.Contains(t, res.stderr, "line 9: same person as line 2 (same email)\n")
 	assert.Contains(t, res.stderr, "line 11: no name\n")
 	assert.Contains(t, res.stderr, "line 12: malformed email \"bad@example\"\n")
 	assert.Empty(t, res.stdout, "nothing on standard output without --format")
-	assert.Equal(t, messyPeople, people(srv.Contacts()))
+	assert.Equal(t, messyImportPeople, people(srv.Contacts()))
 
 	assert.Equal(t, [][]string{
 		{" Name ", "EMAIL", "Phone", "Notes", "Company", "position", "line", "error"},
@@ -87,9 +107,8 @@ func TestImportMessyCSV(t *testing.T) {
 	res = newCLI(t, srv).run("contacts", "import", errPath, "--errors", errPath2, "--rate", "0")
 	assert.Equal(t, exitOK, res.code, res.stderr)
 	assert.Equal(t, "created 2, skipped 0 (duplicates 0, existing 0), failed 0", summaryLine(res.stderr))
-	assert.Len(t, srv.Contacts(), 6)
-	assert.Equal(t, [][]string{{" Name ", "EMAIL", "Phone", "Notes", "Company", "position", "line", "error"}},
-		readCSVFile(t, errPath2), "no failures: the header alone")
+	assert.Len(t, srv.Contacts(), 7)
+	assert.NoFileExists(t, errPath2, "no failures: no errors file, not one with only a header")
 }
 
 func mustRead(t *testing.T, path string) string {
@@ -107,7 +126,7 @@ func TestImportJSONLAndStdin(t *testing.T) {
 	assert.Equal(t, exitFailure, res.code)
 	assert.Equal(t, "created 2, skipped 0 (duplicates 0, existing 0), failed 1", summaryLine(res.stderr))
 	assert.Contains(t, res.stderr, "line 3: not a JSON object")
-	assert.Equal(t, []person{{"Ann", "ann@x.co", "", "", "Acme"}, {"Bob", "", "254700000001", "", ""}}, people(srv.Contacts()))
+	assert.Equal(t, []person{{"Ann", "ann@x.co", "", "", "Acme"}, {"Bob", "", "+254700000001", "", ""}}, people(srv.Contacts()))
 	assert.Len(t, strings.Split(strings.TrimSpace(res.stdout), "\n"), 2, "--format prints each created contact")
 	assert.Contains(t, res.stdout, `"_id":"`)
 
@@ -168,7 +187,7 @@ func TestImportInterruptedThenRerun(t *testing.T) {
 	assert.Contains(t, res.stderr, "interrupted: no new requests; waiting for those in flight")
 	assert.Contains(t, res.stderr, fmt.Sprintf("interrupted: %d rows not sent", rows-created))
 	assert.Equal(t, fmt.Sprintf("created %d, skipped 0 (duplicates 0, existing 0), failed 0", created), summaryLine(res.stderr))
-	assert.Len(t, readCSVFile(t, errPath), 1, "rows not sent are not failures")
+	assert.NoFileExists(t, errPath, "rows not sent are not failures: no errors file, not one with only a header")
 
 	// Re-run the whole file: the rows already created are answered from their idempotency keys.
 	res = c.run("contacts", "import", in, "--concurrency", "8", "--rate", "0")
@@ -196,7 +215,7 @@ func TestImportSkipExisting(t *testing.T) {
 	in := writeFile(t, "contacts.csv", messyCSV)
 	res := newCLI(t, srv).run("contacts", "import", in, "--skip-existing", "--rate", "0")
 	assert.Equal(t, exitOK, res.code, res.stderr)
-	assert.Equal(t, "created 2, skipped 2 (duplicates 0, existing 2), failed 0", summaryLine(res.stderr))
+	assert.Equal(t, "created 2, skipped 2 (duplicates 0, existing 2), failed 0, blank rows 1", summaryLine(res.stderr))
 	assert.Contains(t, res.stderr, "4 contacts on the server")
 	got := people(srv.Contacts())
 	assert.Len(t, got, 6)
@@ -204,13 +223,18 @@ func TestImportSkipExisting(t *testing.T) {
 	assert.Contains(t, got, messyPeople[3])
 }
 
-func TestImportSkipExistingByPhone(t *testing.T) {
+// TestImportSkipExistingByNameAndPhone: a contact on the server with the row's name and phone
+// (however written) is the same person; one with only the phone is a colleague on the same line.
+func TestImportSkipExistingByNameAndPhone(t *testing.T) {
 	srv := newServer(t)
-	srv.AddContacts(cashfin.Contact{Name: "Existing", Phone: "+254 (712) 345-678"})
-	in := writeFile(t, "contacts.csv", "name,phone\nJane,254712345678\nOther,254700000000\n")
+	srv.AddContacts(cashfin.Contact{Name: "jane  WANJIKU", Phone: "+254 (712) 345-678"},
+		cashfin.Contact{Name: "Front Desk", Phone: "+254700000000"})
+	in := writeFile(t, "contacts.csv", "name,phone\nJane Wanjiku,0712 345 678\nOther,254700000000\n")
 	res := newCLI(t, srv).run("contacts", "import", in, "--skip-existing", "--rate", "0")
 	assert.Equal(t, exitOK, res.code, res.stderr)
 	assert.Equal(t, "created 1, skipped 1 (duplicates 0, existing 1), failed 0", summaryLine(res.stderr))
+	assert.Regexp(t, `line 2: same person as contact [0-9a-f]{24} on the server \(same name and phone\)`, res.stderr)
+	assert.Contains(t, people(srv.Contacts()), person{"Other", "", "+254700000000", "", ""}, "a shared phone is not a duplicate")
 }
 
 func TestImportDryRunSendsNothing(t *testing.T) {
@@ -222,14 +246,14 @@ func TestImportDryRunSendsNothing(t *testing.T) {
 	c.secret = "" // a dry run needs no secret...
 	res := c.run("contacts", "import", in, "--dry-run", "--errors", errPath)
 	assert.Equal(t, exitFailure, res.code, "invalid rows still fail a dry run")
-	assert.Contains(t, res.stderr, "dry run: 4 rows would be created; nothing was sent\n")
-	assert.Equal(t, "created 0, skipped 2 (duplicates 2, existing 0), failed 2", summaryLine(res.stderr))
+	assert.Contains(t, res.stderr, "dry run: 5 rows would be created; nothing was sent\n")
+	assert.Equal(t, "created 0, skipped 1 (duplicates 1, existing 0), failed 2, blank rows 1", summaryLine(res.stderr))
 	assert.Len(t, readCSVFile(t, errPath), 3)
 
 	srv.AddContacts(cashfin.Contact{Name: "Jane", Email: "jane@acme.co.ke"})
 	res = newCLI(t, srv).run("contacts", "import", in, "--dry-run", "--skip-existing") // ...unless it lists
-	assert.Contains(t, res.stderr, "dry run: 3 rows would be created; nothing was sent\n")
-	assert.Equal(t, "created 0, skipped 3 (duplicates 2, existing 1), failed 2", summaryLine(res.stderr))
+	assert.Contains(t, res.stderr, "dry run: 4 rows would be created; nothing was sent\n")
+	assert.Equal(t, "created 0, skipped 2 (duplicates 0, existing 2), failed 2, blank rows 1", summaryLine(res.stderr))
 	assert.Len(t, srv.Contacts(), 1, "nothing was created")
 }
 

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/rows"
+	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/term"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -95,14 +97,22 @@ func TestImportIdenticalRows(t *testing.T) {
 	in := writeFile(t, "c.csv", "name,email,phone,company\nJohn Smith,,,Acme\nJohn Smith,,,Acme\nJane,,,Acme\n")
 	res := newCLI(t, srv).run("contacts", "import", in, "--dry-run")
 	assert.Equal(t, exitOK, res.code, res.stderr)
-	assert.Contains(t, res.stderr, "dry run: 2 rows would be created; nothing was sent\n")
-	assert.Equal(t, "created 0, skipped 1 (duplicates 1, existing 0), failed 0", summaryLine(res.stderr))
+	// Issue 16: two rows are one person only by email, or by name and phone; rows with neither
+	// are people the rules cannot tell apart, so each is its own, with its own key.
+	assert.Contains(t, res.stderr, "dry run: 3 rows would be created; nothing was sent\n")
+	assert.Equal(t, "created 0, skipped 0 (duplicates 0, existing 0), failed 0", summaryLine(res.stderr))
 
 	res = newCLI(t, srv).run("contacts", "import", in, "--rate", "0")
 	assert.Equal(t, exitOK, res.code, res.stderr)
-	assert.Equal(t, "created 2, skipped 1 (duplicates 1, existing 0), failed 0", summaryLine(res.stderr))
+	assert.Equal(t, "created 3, skipped 0 (duplicates 0, existing 0), failed 0", summaryLine(res.stderr))
 	assert.NotContains(t, res.stderr, "earlier run")
-	assert.Len(t, srv.Contacts(), 2)
+	assert.Len(t, srv.Contacts(), 3)
+
+	res = newCLI(t, srv).run("contacts", "import", in, "--rate", "0")
+	assert.Equal(t, exitOK, res.code, res.stderr)
+	assert.Equal(t, "created 0, skipped 3 (duplicates 0, existing 3), failed 0", summaryLine(res.stderr),
+		"a re-run replays each of them: the two John Smiths' keys differ, and stay the same")
+	assert.Len(t, srv.Contacts(), 3)
 }
 
 // Item 3: replays of an earlier run are counted row by row, even while someone else creates
@@ -328,7 +338,7 @@ func TestImportJSONArray(t *testing.T) {
 	res = c.run("contacts", "import", "-", "--dry-run")
 	assert.Equal(t, exitFailure, res.code, res.stderr)
 	assert.Contains(t, res.stderr, "line 3: no name\n")
-	assert.Contains(t, res.stderr, "line 4: not a JSON object\n")
+	assert.Contains(t, res.stderr, "line 4: not a JSON object")
 
 	errPath := filepath.Join(t.TempDir(), "errors.csv")
 	res = newCLI(t, dst).run("contacts", "import", writeFile(t, "bad.json", "[{\"name\":\"\"},\n{\"name\":}]"), "--dry-run", "--errors", errPath)
@@ -337,10 +347,13 @@ func TestImportJSONArray(t *testing.T) {
 	assert.Regexp(t, regexp.MustCompile(`line 2: invalid character`), res.stderr)
 }
 
-// TestImportStreams: a dry run holds one small key per row, not the file. 30,000 rows of some
+// TestImportStreams: a dry run holds a few small keys per row, not the file. 30,000 rows of some
 // 200 bytes (6 MB of CSV, which the importer that read the whole file held five times over)
-// may raise the heap in use by 12 MB at most (the whole-file importer: 30 MB).
+// may raise the heap in use by 16 MB at most (the whole-file importer: 30 MB).
 func TestImportStreams(t *testing.T) {
+	if raceEnabled {
+		t.Skip("memory is measured without the race detector, which multiplies it")
+	}
 	var b strings.Builder
 	b.WriteString("Name,E-mail,Phone Number,Company Name,Job Title,Notes\n")
 	for i := range 30_000 {
@@ -350,6 +363,9 @@ func TestImportStreams(t *testing.T) {
 	in := writeFile(t, "big.csv", b.String())
 	b.Reset()
 	c := newCLI(t, nil)
+	// libphonenumber's metadata loads on first use, once, whatever the file's size: load it
+	// before measuring what the rows cost.
+	_, _ = rows.ParsePhone("0712345678", "KE")
 	var before runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
@@ -360,7 +376,7 @@ func TestImportStreams(t *testing.T) {
 	assert.Contains(t, res.stderr, "dry run: 30000 rows would be created")
 	grew := int64(*peak) - int64(before.HeapInuse)
 	t.Logf("heap in use grew by %.1f MB at most", float64(grew)/1e6)
-	assert.Less(t, grew, int64(12<<20))
+	assert.Less(t, grew, int64(16<<20))
 }
 
 // The progress bar fits the terminal: at 40 columns no line of it reaches the last column (which
@@ -381,7 +397,7 @@ func TestProgressFitsTerminal(t *testing.T) {
 	assert.NotZero(t, bars, "a bar was drawn: %q", res.stderr)
 	assert.NotContains(t, res.stdout, "\r")
 	for _, cols := range []int{80, 40, 20, 10, 1} {
-		line := fitBar("imported", 500, 1000, 5*time.Second, cols)
+		line := term.FitBar("imported", 500, 1000, 5*time.Second, cols)
 		assert.Less(t, len(line), max(cols, 2), "%d columns: %q", cols, line)
 	}
 }

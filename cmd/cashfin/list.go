@@ -7,28 +7,30 @@ import (
 	"iter"
 
 	"github.com/cashfin-go/cashfin"
+	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/bulk"
+	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/term"
 )
 
 // listCommand is "cashfin GROUP list": one page of records, newest first, or with --all every
 // page, streamed as it arrives.
 func listCommand[T any](r *resource[T]) *command {
-	return &command{group: r.name, name: "list", synopsis: "[--page N] [--limit N] [--search S] [--all]", format: "table",
+	return &command{group: r.Name, name: "list", synopsis: "[--page N] [--limit N] [--search S] [--all]", format: "table",
 		flags: func(fs *flag.FlagSet) runFunc {
-			var p listParams
+			var p bulk.ListParams
 			var all bool
-			fs.IntVar(&p.page, "page", 1, "page `number`, from 1")
-			fs.IntVar(&p.limit, "limit", 0, r.name+" per page, 1 to 100 (default 10, or 100 with --all)")
-			fs.StringVar(&p.search, "search", "", "only "+r.name+" whose name, email, phone or company contains this")
+			fs.IntVar(&p.Page, "page", 1, "page `number`, from 1")
+			fs.IntVar(&p.Limit, "limit", 0, r.Name+" per page, 1 to 100 (default 10, or 100 with --all)")
+			fs.StringVar(&p.Search, "search", "", "only "+r.Name+" whose name, email, phone or company contains this")
 			fs.BoolVar(&all, "all", false, "every page from --page on, streamed")
 			return func(ctx context.Context, a *app, in *invocation) error {
 				name := in.cmd.title()
 				switch {
 				case len(in.args) > 0:
 					return usagef("%s: unexpected argument %q", name, in.args[0])
-				case p.page < 1:
-					return usagef("%s: --page %d: want 1 or more", name, p.page)
-				case p.limit < 0 || p.limit > 100 || (p.limit == 0 && isSet(fs, "limit")):
-					return usagef("%s: --limit %d: want 1 to 100", name, p.limit)
+				case p.Page < 1:
+					return usagef("%s: --page %d: want 1 or more", name, p.Page)
+				case p.Limit < 0 || p.Limit > 100 || (p.Limit == 0 && isSet(fs, "limit")):
+					return usagef("%s: --limit %d: want 1 to 100", name, p.Limit)
 				}
 				return list(ctx, a, in, r, p, all)
 			}
@@ -36,18 +38,18 @@ func listCommand[T any](r *resource[T]) *command {
 }
 
 // list prints the page p, or with all every page from it on.
-func list[T any](ctx context.Context, a *app, in *invocation, r *resource[T], p listParams, all bool) error {
+func list[T any](ctx context.Context, a *app, in *invocation, r *resource[T], p bulk.ListParams, all bool) error {
 	common := in.common
 	client, err := a.client(common, 0)
 	if err != nil {
 		return err
 	}
-	callCtx, attempts := countAttempts(ctx)
+	callCtx, attempts := bulk.CountAttempts(ctx)
 	pages := r.listPages(callCtx, client, p)
 	if !all {
-		pages = onePage(r.list(callCtx, client, p))
+		pages = onePage(r.List(callCtx, client, p))
 	}
-	w := newRecordWriter(a.stdout, common.format, r.columns, writerOptions{terminal: a.terminal(a.stdout)})
+	w := term.NewRecordWriter(a.stdout, common.format, r.Columns, term.WriterOptions{Terminal: a.terminal(a.stdout)})
 	var last *cashfin.Page[T]
 	for page, err := range pages {
 		if err != nil {
@@ -71,7 +73,7 @@ func list[T any](ctx context.Context, a *app, in *invocation, r *resource[T], p 
 	}
 	if pg := last.Pagination; !all && common.format == "table" && pg.Pages > 1 {
 		fmt.Fprintf(a.stderr, "page %d of %d (%d %s): --page N for another, --all for every page\n",
-			pg.Page, pg.Pages, pg.Total, r.name)
+			pg.Page, pg.Pages, pg.Total, r.Name)
 	}
 	return nil
 }

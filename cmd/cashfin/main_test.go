@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -39,6 +38,7 @@ type cli struct {
 	opts     []cashfin.Option
 	vars     map[string]string // other environment variables
 	announce time.Duration     // the shortest pause said on standard error; 0 for the default
+	abort    context.Context   // ended by a second Ctrl-C; nil for never
 }
 
 // newCLI returns a runner pointed at srv (or at nothing, when srv is nil), with fast retries and
@@ -84,6 +84,7 @@ func (c *cli) runCtx(ctx context.Context, args ...string) result {
 		pauseMin:      5 * time.Millisecond,
 		announceMin:   c.announce,
 		tick:          time.Millisecond,
+		abort:         c.abort,
 	}
 	code := a.run(ctx, args)
 	return result{code, stdout.String(), stderr.String()}
@@ -112,24 +113,4 @@ func newServer(t *testing.T, opts ...cashfintest.Option) *cashfintest.Server {
 func summaryLine(stderr string) string {
 	lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n")
 	return lines[len(lines)-1]
-}
-
-// syncBuffer is a bytes.Buffer safe for a writer and a reader in different goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-// Write appends p, under the lock.
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-// Bytes returns a copy of what was written so far.
-func (s *syncBuffer) Bytes() []byte {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return bytes.Clone(s.b.Bytes())
 }

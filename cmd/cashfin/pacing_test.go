@@ -97,7 +97,7 @@ func TestImportPacesAgainstTheWindow(t *testing.T) {
 	assert.Zero(t, count429(srv), "no request met a 429")
 
 	pauses := strings.Count(res.stderr, "rate limit reached: waiting ")
-	assert.Regexp(t, `(?m)^rate limit reached: waiting 1 s for the window to reset$`, res.stderr)
+	assert.Regexp(t, `(?m)^rate limit reached: waiting 1s for the window to reset$`, res.stderr)
 	assert.GreaterOrEqual(t, pauses, 1, "11 requests at 3 a second: the import paused")
 	assert.LessOrEqual(t, pauses, log.exhausted(), "one message per pause, not one per worker: %s", res.stderr)
 }

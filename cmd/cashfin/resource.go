@@ -8,24 +8,26 @@ import (
 	"strings"
 
 	"github.com/cashfin-go/cashfin"
+	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/bulk"
+	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/rows"
+	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/term"
 )
 
 // resource describes an API resource to the verbs every resource shares (create, get, update,
-// list, export): its names, the fields a command sets, the columns it prints and the SDK calls.
-// A verb is written once over a resource; a resource is one of these values.
+// list, import, export): what the bulk engine needs (its names, columns, identity, checks and
+// SDK calls), plus the fields a command sets, the detail it prints and the other calls. A verb is
+// written once over a resource; a resource is one of these values.
 type resource[T any] struct {
-	name    string      // the command group, plural: "contacts"
-	one     string      // one record, for messages: "contact"
-	fields  []field     // what create (and update) set, as flags
-	columns []column[T] // the fields of a list item, for the table and CSV formats
-	detail  []column[T] // the fields of one record (get, create, update)
-	id      func(r *T) string
+	*bulk.Resource[T]
+	fields   []field                    // what create (and update) set, as flags
+	detail   []term.Column[T]           // the fields of one record (get, create, update)
+	imported []string                   // the fields an import reads, in output order
+	defaults []string                   // fields an import may default from a flag of the same name (--country)
+	tidy     func(v bulk.Values) string // writes values as the API spells them (a type in any case), or says why it cannot; nil for none
 
-	create    func(ctx context.Context, c *cashfin.Client, v fieldValues, opts ...cashfin.CallOption) (*T, error)
 	get       func(ctx context.Context, c *cashfin.Client, id string, opts ...cashfin.CallOption) (*T, error)
-	update    func(ctx context.Context, c *cashfin.Client, id string, v fieldValues, opts ...cashfin.CallOption) (*T, error) // nil: no update verb
-	list      func(ctx context.Context, c *cashfin.Client, p listParams, opts ...cashfin.CallOption) (*cashfin.Page[T], error)
-	listPages func(ctx context.Context, c *cashfin.Client, p listParams, opts ...cashfin.CallOption) iter.Seq2[*cashfin.Page[T], error]
+	update    func(ctx context.Context, c *cashfin.Client, id string, v bulk.Values, opts ...cashfin.CallOption) (*T, error) // nil: no update verb
+	listPages func(ctx context.Context, c *cashfin.Client, p bulk.ListParams, opts ...cashfin.CallOption) iter.Seq2[*cashfin.Page[T], error]
 }
 
 // field is a field that create and update set: its flag, the API's JSON name for it, the
@@ -35,23 +37,13 @@ type field struct {
 	required               bool
 }
 
-// fieldValues are the fields given on the command line, trimmed, by flag name; a field not given
-// has no key.
-type fieldValues map[string]string
-
-// ptr is the value of the field named flag, or nil when it was not given.
-func (v fieldValues) ptr(flag string) *string {
-	s, ok := v[flag]
+// ptr is the value of the field named json in v, or nil when it was not given.
+func ptr(v bulk.Values, json string) *string {
+	s, ok := v[json]
 	if !ok {
 		return nil
 	}
 	return &s
-}
-
-// listParams select a page of any resource.
-type listParams struct {
-	page, limit int
-	search      string
 }
 
 // fieldSynopsis is the flags of create: required ones bare, the others in brackets.
@@ -100,8 +92,9 @@ func wrap(parts []string) string {
 }
 
 // fieldFlags registers a string flag per field on fs, and returns a function giving the fields
-// set on the command line once fs is parsed. create marks the fields create requires.
-func (r *resource[T]) fieldFlags(fs *flag.FlagSet, create bool) func() fieldValues {
+// set on the command line, by their API names, once fs is parsed. create marks the fields
+// create requires.
+func (r *resource[T]) fieldFlags(fs *flag.FlagSet, create bool) func() bulk.Values {
 	vals := make([]string, len(r.fields))
 	for i, f := range r.fields {
 		help := f.help
@@ -113,15 +106,41 @@ func (r *resource[T]) fieldFlags(fs *flag.FlagSet, create bool) func() fieldValu
 		}
 		fs.StringVar(&vals[i], f.flag, "", help)
 	}
-	return func() fieldValues {
-		v := fieldValues{}
+	return func() bulk.Values {
+		v := bulk.Values{}
 		for i, f := range r.fields {
 			if isSet(fs, f.flag) {
-				v[f.flag] = strings.TrimSpace(vals[i])
+				v[f.json] = strings.TrimSpace(vals[i])
 			}
 		}
 		return v
 	}
+}
+
+// missing names the required fields v lacks, by flag: every one, so one run says them all.
+func (r *resource[T]) missing(v bulk.Values) []string {
+	var out []string
+	for _, f := range r.fields {
+		if f.required && v[f.json] == "" {
+			out = append(out, "--"+f.flag)
+		}
+	}
+	return out
+}
+
+// importFields are the fields an import of r reads: their header spellings, the required
+// ones marked, and defaults (--country) for the fields that have them.
+func (r *resource[T]) importFields(defaults bulk.Values) []rows.Field {
+	fs := rows.Fields(r.imported...)
+	for i := range fs {
+		for _, f := range r.fields {
+			if f.json == fs[i].Name {
+				fs[i].Required = f.required
+			}
+		}
+		fs[i].Default = defaults[fs[i].Name]
+	}
+	return fs
 }
 
 // activeText renders a record's "active", "" when the API left it out.
@@ -130,49 +149,6 @@ func activeText(b *bool) string {
 		return ""
 	}
 	return strconv.FormatBool(*b)
-}
-
-// contacts is the Contacts resource.
-var contacts = &resource[cashfin.Contact]{
-	name: "contacts",
-	one:  "contact",
-	fields: []field{
-		{flag: "name", json: "name", meta: "NAME", help: "full name", required: true},
-		{flag: "email", json: "email", meta: "E", help: "email address"},
-		{flag: "phone", json: "phone", meta: "P", help: "phone number"},
-		{flag: "position", json: "position", meta: "P", help: "job title or role"},
-		{flag: "company", json: "companyname", meta: "C", help: "company or organisation"},
-	},
-	columns: contactColumns,
-	detail: append(contactColumns[:len(contactColumns):len(contactColumns)],
-		column[cashfin.Contact]{"active", 6, func(c *cashfin.Contact) string { return activeText(c.Active) }},
-		column[cashfin.Contact]{"updatedat", 24, func(c *cashfin.Contact) string { return formatTime(c.UpdatedAt) }},
-	),
-	id: func(c *cashfin.Contact) string { return c.ID },
-	create: func(ctx context.Context, c *cashfin.Client, v fieldValues, opts ...cashfin.CallOption) (*cashfin.Contact, error) {
-		return c.Contacts.Create(ctx, &cashfin.ContactCreateParams{Name: v["name"], Email: v["email"],
-			Phone: v["phone"], Position: v["position"], CompanyName: v["company"]}, opts...)
-	},
-	get: func(ctx context.Context, c *cashfin.Client, id string, opts ...cashfin.CallOption) (*cashfin.Contact, error) {
-		return c.Contacts.Get(ctx, id, opts...)
-	},
-	list: func(ctx context.Context, c *cashfin.Client, p listParams, opts ...cashfin.CallOption) (*cashfin.Page[cashfin.Contact], error) {
-		return c.Contacts.List(ctx, &cashfin.ContactListParams{Page: p.page, Limit: p.limit, Search: p.search}, opts...)
-	},
-	listPages: func(ctx context.Context, c *cashfin.Client, p listParams, opts ...cashfin.CallOption) iter.Seq2[*cashfin.Page[cashfin.Contact], error] {
-		return c.Contacts.ListPages(ctx, &cashfin.ContactListParams{Page: p.page, Limit: p.limit, Search: p.search}, opts...)
-	},
-}
-
-// contactColumns are the fields of a contact in a list.
-var contactColumns = []column[cashfin.Contact]{
-	{"_id", 24, func(c *cashfin.Contact) string { return c.ID }},
-	{"name", 24, func(c *cashfin.Contact) string { return c.Name }},
-	{"email", 28, func(c *cashfin.Contact) string { return c.Email }},
-	{"phone", 16, func(c *cashfin.Contact) string { return c.Phone }},
-	{"position", 20, func(c *cashfin.Contact) string { return c.Position }},
-	{"companyname", 24, func(c *cashfin.Contact) string { return c.CompanyName }},
-	{"createdat", 24, func(c *cashfin.Contact) string { return formatTime(c.CreatedAt) }},
 }
 
 // flagList names the field flags: "--name, --email or --phone".

@@ -5,13 +5,15 @@ import (
 	"flag"
 
 	"github.com/cashfin-go/cashfin"
+	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/bulk"
+	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/term"
 )
 
 // The verbs every resource shares, each written once over a resource descriptor.
 
 // createCommand is "cashfin GROUP create": add one record and print it as get does.
 func createCommand[T any](r *resource[T]) *command {
-	return &command{group: r.name, name: "create", synopsis: r.fieldSynopsis(), format: "json",
+	return &command{group: r.Name, name: "create", synopsis: r.fieldSynopsis(), format: "json",
 		flags: func(fs *flag.FlagSet) runFunc {
 			given := r.fieldFlags(fs, true)
 			return func(ctx context.Context, a *app, in *invocation) error {
@@ -19,13 +21,14 @@ func createCommand[T any](r *resource[T]) *command {
 					return err
 				}
 				v := given()
-				for _, f := range r.fields {
-					if f.required && v[f.flag] == "" {
-						return usagef("%s: --%s is required", in.cmd.title(), f.flag)
-					}
+				if missing := r.missing(v); len(missing) > 0 {
+					return usagef("%s: %s %s required", in.cmd.title(), andList(missing), plural(len(missing), "is", "are"))
+				}
+				if err := r.tidyValues(in, v); err != nil {
+					return err
 				}
 				return writeOne(ctx, a, in, r, func(ctx context.Context, c *cashfin.Client) (*T, error) {
-					return r.create(ctx, c, v)
+					return r.Create(ctx, c, v, "")
 				})
 			}
 		}}
@@ -33,11 +36,11 @@ func createCommand[T any](r *resource[T]) *command {
 
 // getCommand is "cashfin GROUP get ID": print one record with all its fields.
 func getCommand[T any](r *resource[T]) *command {
-	return &command{group: r.name, name: "get", synopsis: "ID", format: "json",
+	return &command{group: r.Name, name: "get", synopsis: "ID", format: "json",
 		flags: func(fs *flag.FlagSet) runFunc {
 			return func(ctx context.Context, a *app, in *invocation) error {
 				if len(in.args) != 1 {
-					return usagef("%s: want exactly one %s ID", in.cmd.title(), r.one)
+					return usagef("%s: want exactly one %s ID", in.cmd.title(), r.One)
 				}
 				return writeOne(ctx, a, in, r, func(ctx context.Context, c *cashfin.Client) (*T, error) {
 					return r.get(ctx, c, in.args[0])
@@ -49,16 +52,19 @@ func getCommand[T any](r *resource[T]) *command {
 // updateCommand is "cashfin GROUP update ID": change the fields given, and only those, and print
 // the record as it stands after the update, as get does.
 func updateCommand[T any](r *resource[T]) *command {
-	return &command{group: r.name, name: "update", synopsis: "ID " + r.optionalFieldSynopsis(), format: "json",
+	return &command{group: r.Name, name: "update", synopsis: "ID " + r.optionalFieldSynopsis(), format: "json",
 		flags: func(fs *flag.FlagSet) runFunc {
 			given := r.fieldFlags(fs, false)
 			return func(ctx context.Context, a *app, in *invocation) error {
 				if len(in.args) != 1 {
-					return usagef("%s: want exactly one %s ID", in.cmd.title(), r.one)
+					return usagef("%s: want exactly one %s ID", in.cmd.title(), r.One)
 				}
 				v := given()
 				if len(v) == 0 {
 					return usagef("%s: nothing to change: give at least one of %s", in.cmd.title(), r.flagList())
+				}
+				if err := r.tidyValues(in, v); err != nil {
+					return err
 				}
 				return writeOne(ctx, a, in, r, func(ctx context.Context, c *cashfin.Client) (*T, error) {
 					return r.update(ctx, c, in.args[0], v)
@@ -73,10 +79,22 @@ func writeOne[T any](ctx context.Context, a *app, in *invocation, r *resource[T]
 	if err != nil {
 		return err
 	}
-	callCtx, attempts := countAttempts(ctx)
+	callCtx, attempts := bulk.CountAttempts(ctx)
 	rec, err := call(callCtx, client)
 	if err != nil {
 		return a.callError(in.common, err, attempts)
 	}
-	return writeRecord(a.stdout, in.common.format, a.terminal(a.stdout), r.detail, rec)
+	return term.WriteRecord(a.stdout, in.common.format, a.terminal(a.stdout), r.detail, rec)
+}
+
+// tidyValues writes v as the API spells it (a customer's type in any case), or is a usage
+// error saying why it cannot.
+func (r *resource[T]) tidyValues(in *invocation, v bulk.Values) error {
+	if r.tidy == nil {
+		return nil
+	}
+	if why := r.tidy(v); why != "" {
+		return usagef("%s: --%s", in.cmd.title(), why)
+	}
+	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cashfin-go/cashfin/cashfintest"
+	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/term"
 )
 
 // envWebhookSecret names the variable holding the webhook secret (its own secret, never the
@@ -47,7 +48,7 @@ var webhooksSend = &command{group: "webhooks", name: "send", synopsis: "--url UR
 			if err := cashfintest.SendWebhook(ctx, ev.url, secret, ev.typ, ev.data); err != nil {
 				return &sendError{err}
 			}
-			fmt.Fprintf(a.stderr, "sent %s to %s: the receiver answered 2xx\n", clean(ev.typ), clean(ev.url))
+			fmt.Fprintf(a.stderr, "sent %s to %s: the receiver answered 2xx\n", term.Clean(ev.typ), term.Clean(ev.url))
 			return nil
 		}
 	}}
@@ -65,7 +66,7 @@ func (a *app) webhookEvent(target, typ, data string) (*webhookEvent, error) {
 	case target == "":
 		return nil, usagef("webhooks send: --url is required")
 	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
-		return nil, usagef("webhooks send: --url %q: want an absolute http or https URL", clean(target))
+		return nil, usagef("webhooks send: --url %q: want an absolute http or https URL", term.Clean(target))
 	case strings.TrimSpace(typ) == "":
 		return nil, usagef("webhooks send: --type is required (such as payment.completed)")
 	}
