@@ -47,6 +47,8 @@ type app struct {
 	announceMin   time.Duration          // the shortest pause said on standard error; 0: defaultAnnounceMin
 	tick          time.Duration          // progress bar refresh interval; 0: term.DefaultTick
 	abort         context.Context        // ended by a second interrupt: abandon requests in flight; nil: never
+
+	closers []func() // run when the command ends: what its client holds (a Redis connection)
 }
 
 // usageError is a usage or input error: exit status 2.
@@ -76,6 +78,11 @@ func (a *app) run(ctx context.Context, args []string) int {
 		fmt.Fprintln(a.stdout, versionLine())
 		return exitOK
 	}
+	defer func() {
+		for _, c := range a.closers {
+			c()
+		}
+	}()
 	return a.fail(a.dispatch(ctx, args))
 }
 

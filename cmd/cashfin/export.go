@@ -15,12 +15,11 @@ import (
 
 // exportCommand is "cashfin GROUP export": every record, in list order, to standard output or --out.
 func exportCommand[T any](r *resource[T]) *command {
-	return &command{group: r.Name, name: "export", synopsis: "[--search S] [--concurrency N] [--rate R] [--out FILE] [--excel-safe]", format: "csv",
+	return &command{group: r.Name, name: "export", synopsis: "[--search S] [--concurrency N] [--rate R | --plan PLAN [--redis URL]]\n[--out FILE] [--excel-safe]", format: "csv",
 		flags: func(fs *flag.FlagSet) runFunc {
-			fl := &exportFlags{}
+			fl := &exportFlags{pace: paceFlagsOn(fs)}
 			fs.StringVar(&fl.search, "search", "", "only "+r.Name+" whose name, email, phone or company contains this")
 			fs.IntVar(&fl.concurrency, "concurrency", 4, "pages fetched at once")
-			fs.Float64Var(&fl.rate, "rate", 5, "requests per second at most, 0 for no limit (5 is the smallest plan's limit)")
 			fs.StringVar(&fl.out, "out", "", "write to this `file` rather than standard output")
 			fs.BoolVar(&fl.excelSafe, "excel-safe", false, "csv: start with a UTF-8 byte-order mark, quote cells a spreadsheet would run as a formula (= + - @), and write digit-only phones as =\"0712345678\" (import undoes both)")
 			return func(ctx context.Context, a *app, in *invocation) error {
@@ -31,7 +30,7 @@ func exportCommand[T any](r *resource[T]) *command {
 				if err := checkConcurrency(name, fl.concurrency); err != nil {
 					return err
 				}
-				if err := checkRate(name, fl.rate); err != nil {
+				if err := fl.pace.check(name); err != nil {
 					return err
 				}
 				return export(ctx, a, in, r, fl)
@@ -43,7 +42,7 @@ func exportCommand[T any](r *resource[T]) *command {
 type exportFlags struct {
 	search      string
 	concurrency int
-	rate        float64
+	pace        *paceFlags
 	out         string
 	excelSafe   bool
 }
@@ -51,7 +50,7 @@ type exportFlags struct {
 // export writes every record of r to standard output or --out.
 func export[T any](ctx context.Context, a *app, in *invocation, r *resource[T], fl *exportFlags) error {
 	name, common := in.cmd.title(), in.common
-	client, err := a.client(common, fl.rate)
+	client, err := a.pacedClient(common, fl.pace)
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ import (
 // importFlags are the flags of "GROUP import".
 type importFlags struct {
 	concurrency  int
-	rate         float64
+	pace         *paceFlags
 	skipExisting bool
 	dryRun       bool
 	errorsPath   string
@@ -28,8 +28,8 @@ type importFlags struct {
 
 // importSynopsis is the arguments of "GROUP import" for r.
 func importSynopsis[T any](r *resource[T]) string {
-	s := "FILE [--concurrency N] [--rate R] [--skip-existing] [--dry-run] [--errors OUT.csv]\n" +
-		"[--map COLUMN=FIELD]... [--encoding E] [--delimiter D] [--sheet NAME]\n[--phone-region CC] [--keep-phones] [--skipped FILE]"
+	s := "FILE [--concurrency N] [--rate R | --plan PLAN [--redis URL]] [--skip-existing] [--dry-run]\n[--errors OUT.csv] " +
+		"[--map COLUMN=FIELD]... [--encoding E] [--delimiter D]\n[--sheet NAME] [--phone-region CC] [--keep-phones] [--skipped FILE]"
 	var defaults []string
 	for _, d := range r.defaults {
 		for _, f := range r.fields {
@@ -64,7 +64,7 @@ func importCommand[T any](r *resource[T]) *command {
 func importFlagsOn[T any](fs *flag.FlagSet, r *resource[T]) (*importFlags, func(name string, args []string) (string, error)) {
 	fl := &importFlags{defaults: bulk.Values{}, input: rows.Options{KeepBlank: true}}
 	fs.IntVar(&fl.concurrency, "concurrency", 4, "requests in flight at once")
-	fs.Float64Var(&fl.rate, "rate", 5, "requests per second at most, 0 for no limit (5 is the smallest plan's limit)")
+	fl.pace = paceFlagsOn(fs)
 	fs.BoolVar(&fl.skipExisting, "skip-existing", false, "first list the "+r.Name+" on the server and skip rows that are the same person")
 	fs.BoolVar(&fl.dryRun, "dry-run", false, "validate and report, sending nothing")
 	fs.StringVar(&fl.errorsPath, "errors", "", "write every failed row, with its line and the reason, to this CSV `file` (none when nothing failed)")
@@ -99,7 +99,7 @@ func checkImportFlags[T any](name string, r *resource[T], fl *importFlags, delim
 	if err := checkConcurrency(name, fl.concurrency); err != nil {
 		return "", err
 	}
-	if err := checkRate(name, fl.rate); err != nil {
+	if err := fl.pace.check(name); err != nil {
 		return "", err
 	}
 	if why := tidyDefaults(r, fl.defaults); why != "" {
@@ -189,7 +189,7 @@ func importConfig[T any](a *app, common *commonFlags, r *resource[T], fl *import
 		Concurrency: fl.concurrency, DryRun: fl.dryRun, SkipExisting: fl.skipExisting, Abort: a.abort, Skipped: fl.skippedPath}
 	var err error
 	if !fl.dryRun || fl.skipExisting {
-		if cfg.Client, err = a.client(common, fl.rate); err != nil {
+		if cfg.Client, err = a.pacedClient(common, fl.pace); err != nil {
 			return cfg, err
 		}
 	}

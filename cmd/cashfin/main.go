@@ -6,21 +6,23 @@
 //	cashfin contacts create --name NAME [--email E] [--phone P] [--position P] [--company C]
 //	cashfin contacts get ID
 //	cashfin contacts list [--page N] [--limit N] [--search S] [--all]
-//	cashfin contacts import FILE [--concurrency N] [--rate R] [--skip-existing] [--dry-run] [--errors OUT.csv]
-//	                             [--map COLUMN=FIELD]... [--encoding E] [--delimiter D] [--sheet NAME]
-//	                             [--phone-region CC] [--keep-phones] [--skipped FILE]
-//	cashfin contacts export [--search S] [--concurrency N] [--rate R] [--out FILE] [--excel-safe]
+//	cashfin contacts import FILE [--concurrency N] [--rate R | --plan PLAN [--redis URL]] [--skip-existing] [--dry-run]
+//	                             [--errors OUT.csv] [--map COLUMN=FIELD]... [--encoding E] [--delimiter D]
+//	                             [--sheet NAME] [--phone-region CC] [--keep-phones] [--skipped FILE]
+//	cashfin contacts export [--search S] [--concurrency N] [--rate R | --plan PLAN [--redis URL]]
+//	                        [--out FILE] [--excel-safe]
 //	cashfin customers create --name NAME --email EMAIL --phone PHONE --country COUNTRY --currency CODE
 //	                         [--company C] [--address A] [--city CITY] [--type TYPE]
 //	cashfin customers get ID
 //	cashfin customers list [--page N] [--limit N] [--search S] [--all]
 //	cashfin customers update ID [--name NAME] [--email EMAIL] [--phone PHONE] [--country COUNTRY]
 //	                            [--currency CODE] [--company C] [--address A] [--city CITY] [--type TYPE]
-//	cashfin customers import FILE [--concurrency N] [--rate R] [--skip-existing] [--dry-run] [--errors OUT.csv]
-//	                              [--map COLUMN=FIELD]... [--encoding E] [--delimiter D] [--sheet NAME]
-//	                              [--phone-region CC] [--keep-phones] [--skipped FILE]
+//	cashfin customers import FILE [--concurrency N] [--rate R | --plan PLAN [--redis URL]] [--skip-existing] [--dry-run]
+//	                              [--errors OUT.csv] [--map COLUMN=FIELD]... [--encoding E] [--delimiter D]
+//	                              [--sheet NAME] [--phone-region CC] [--keep-phones] [--skipped FILE]
 //	                              [--country COUNTRY] [--currency CODE]
-//	cashfin customers export [--search S] [--concurrency N] [--rate R] [--out FILE] [--excel-safe]
+//	cashfin customers export [--search S] [--concurrency N] [--rate R | --plan PLAN [--redis URL]]
+//	                         [--out FILE] [--excel-safe]
 //	cashfin webhooks send --url URL --type TYPE [--data JSON|@FILE]
 //	cashfin --version
 //
