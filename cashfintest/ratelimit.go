@@ -110,8 +110,10 @@ func (h *Handler) secondPacer() cashfin.Limiter {
 	if h.plan == nil {
 		return nil
 	}
-	for _, w := range h.plan.windows {
-		if w.span == 1 {
+	h.plan.mu.Lock()
+	defer h.plan.mu.Unlock()
+	for i := range h.plan.windows {
+		if w := &h.plan.windows[i]; w.span == 1 {
 			l, err := cashfin.NewPlanLimiter(cashfin.Plan{PerSecond: w.limit})
 			if err != nil {
 				panic("cashfintest: " + err.Error()) // w.limit > 0, so never

@@ -98,8 +98,9 @@ type Server struct {
 // option.
 func NewServer(opts ...Option) *Server {
 	h := NewHandler(opts...)
+	pace := h.secondPacer()
 	ts := httptest.NewServer(h)
-	return &Server{URL: ts.URL, Secret: h.secret, h: h, ts: ts, pace: h.secondPacer()}
+	return &Server{URL: ts.URL, Secret: h.secret, h: h, ts: ts, pace: pace}
 }
 
 // Close shuts the server down, waiting for the requests in flight.
