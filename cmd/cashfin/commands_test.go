@@ -110,7 +110,7 @@ func TestExitCodes(t *testing.T) {
 	}{
 		{"list", nil, []string{"contacts", "list"}, exitOK, ""},
 		{"import", nil, []string{"contacts", "import", good, "--rate", "0"}, exitOK, "created 1, skipped 0 (duplicates 0, existing 0), failed 0"},
-		{"help", nil, []string{"contacts", "import", "-h"}, exitOK, "usage: cashfin contacts import FILE [--concurrency N] [--rate R] [--skip-existing] [--dry-run] [--errors OUT.csv]"},
+		{"help", nil, []string{"contacts", "import", "-h"}, exitOK, "usage: cashfin contacts import FILE [--concurrency N] [--rate R | --plan PLAN [--redis URL]] [--skip-existing]"},
 		{"top-level help", nil, []string{"--help"}, exitOK, "usage:"},
 
 		{"no arguments", nil, nil, exitUsage, "usage:"},

@@ -45,10 +45,13 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+
+	"github.com/redis/go-redis/v9/logging"
 )
 
 func main() {
 	softMemoryLimit()
+	logging.Disable() // go-redis's own log lines: the shared plan's limiter reports Redis failures itself
 	ctx, abort := interrupts()
 	os.Exit(run(ctx, abort, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
 }
