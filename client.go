@@ -49,7 +49,7 @@ const (
 	// DefaultTimeout is the time limit of each attempt.
 	DefaultTimeout = 30 * time.Second
 	// Version is this SDK's version, sent in the User-Agent header.
-	Version = "0.2.0"
+	Version = "0.3.0"
 )
 
 // Environment variables read by NewClient.
