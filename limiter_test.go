@@ -426,7 +426,7 @@ func TestFarFutureResetIsRefusedWithoutSending(t *testing.T) {
 func TestRefusalStatesSubSecondWaitInMilliseconds(t *testing.T) {
 	t.Parallel()
 	c, mt := newMockClient(t, cashfin.WithRetryWait(time.Millisecond, 50*time.Millisecond))
-	reset := time.Now().Add(700 * time.Millisecond)
+	reset := time.Now().Add(700 * time.Millisecond).Truncate(time.Millisecond) // the header carries milliseconds
 	serve(mt, reply{status: 200, body: contactOK, header: limitHeader("5", "0", reset)})
 	_, err := c.Contacts.Get(context.Background(), testID)
 	require.NoError(t, err)
