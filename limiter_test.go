@@ -442,3 +442,50 @@ func TestRefusalStatesSubSecondWaitInMilliseconds(t *testing.T) {
 	assert.True(t, ms > 50 && ms <= 700, msg)
 	assert.Zero(t, apiErr.RetryAfter%time.Millisecond)
 }
+
+// brokenBody is a body that gives a few bytes, then fails as a connection cut mid-body does.
+type brokenBody struct{ sent bool }
+
+func (b *brokenBody) Read(p []byte) (int, error) {
+	if !b.sent {
+		b.sent = true
+		return copy(p, `{"success":`), nil
+	}
+	return 0, io.ErrUnexpectedEOF
+}
+
+func (*brokenBody) Close() error { return nil }
+
+// TestWindowOfAnAnswerWhoseBodyBreaksIsObserved: the server answered with its window, then the
+// connection broke mid-body. The server counted the request, so its window is observed (once,
+// before the retry) and honoured like any other: here it is spent until far beyond the longest
+// retry wait, so the retry is refused without sending.
+func TestWindowOfAnAnswerWhoseBodyBreaksIsObserved(t *testing.T) {
+	t.Parallel()
+	reset := time.Now().Add(time.Minute)
+	ev := &events{}
+	c, mt := newMockClient(t, fast(), cashfin.WithLimiter(&loggingLimiter{ev: ev}),
+		cashfin.WithRetryWait(time.Millisecond, 2*time.Millisecond))
+	mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+		ev.add("send")
+		return &http.Response{StatusCode: 200, Header: limitHeader("5", "0", reset), Request: r,
+			Body: &brokenBody{}, ContentLength: 100}, nil
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	_, err := c.Contacts.Get(ctx, testID)
+	require.ErrorIs(t, err, context.DeadlineExceeded, "the retry waits for the reported reset, after the deadline")
+	assert.Equal(t, []string{"wait", "send", "observe 0/5"}, ev.all(), "observed once, and nothing more sent")
+
+	without, mt := newMockClient(t, fast())
+	rec := &capture{}
+	mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+		rec.add(r)
+		return &http.Response{StatusCode: 200, Header: limitHeader("5", "0", reset), Request: r,
+			Body: &brokenBody{}, ContentLength: 100}, nil
+	})
+	_, err = without.Contacts.Get(context.Background(), testID)
+	require.ErrorIs(t, err, cashfin.ErrRateLimited, "the retry is refused: the window resets in a minute")
+	assert.Contains(t, err.Error(), "attempt 1 failed without an answer, and its retry was not sent")
+	assert.Equal(t, 1, rec.len())
+}

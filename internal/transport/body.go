@@ -37,24 +37,27 @@ type bufferingTransport struct {
 func (b *bufferingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	parent := req.Context()
 	var timeout time.Duration // the call's per-attempt timeout
-	if st, ok := parent.Value(attemptKey{}).(*attempt); ok {
+	st, _ := parent.Value(attemptKey{}).(*attempt)
+	if st != nil {
 		timeout = st.call.Timeout
 	}
 	if timeout > 0 {
 		ctx, cancel := context.WithTimeout(parent, timeout)
 		defer cancel() // the body is read whole before this returns
 		req = req.WithContext(ctx)
-		resp, err := b.roundTrip(req)
+		resp, err := b.roundTrip(req, st)
 		if err != nil && ctx.Err() == context.DeadlineExceeded && parent.Err() == nil {
 			err = &attemptTimeoutError{limit: timeout, err: err}
 		}
 		return resp, err
 	}
-	return b.roundTrip(req)
+	return b.roundTrip(req, st)
 }
 
-// roundTrip runs one attempt and reads its body whole.
-func (b *bufferingTransport) roundTrip(req *http.Request) (*http.Response, error) {
+// roundTrip runs one attempt and reads its body whole. When the body breaks off, the answer's
+// header goes to st (the call's state, if any) as brokenHeader: the server answered, and counted
+// the request, so its rate-limit window must be heard even though the attempt failed.
+func (b *bufferingTransport) roundTrip(req *http.Request, st *attempt) (*http.Response, error) {
 	resp, err := b.base.RoundTrip(req)
 	if err != nil {
 		return nil, err
@@ -66,6 +69,9 @@ func (b *bufferingTransport) roundTrip(req *http.Request) (*http.Response, error
 	data, tooLarge, err := readBody(resp.Body, resp.ContentLength, b.limit)
 	resp.Body.Close()
 	if err != nil {
+		if st != nil {
+			st.brokenHeader = resp.Header
+		}
 		return nil, err
 	}
 	if tooLarge {

@@ -44,7 +44,7 @@ func (p *policy) check(ctx context.Context, resp *http.Response, err error) (boo
 	if resp != nil {
 		st.lastStatus = resp.StatusCode
 	}
-	p.observeWindow(resp, err)
+	p.observeWindow(st, resp, err)
 	retry, wait := decide(st.call, st.n, resp, err)
 	if retry {
 		dl, ok := ctx.Deadline()
@@ -69,15 +69,19 @@ func (p *policy) check(ctx context.Context, resp *http.Response, err error) (boo
 	}
 }
 
-// observeWindow records the window the answer to an attempt reports, if any: that of a response,
-// or of one whose body was too large to read. It tells observe, once per such answer.
-func (p *policy) observeWindow(resp *http.Response, err error) {
+// observeWindow records the window the answer to attempt st reports, if any: that of a
+// response, or of one whose body was too large to read or broke off. It tells observe, once per
+// such answer.
+func (p *policy) observeWindow(st *attempt, resp *http.Response, err error) {
 	var h http.Header
 	switch {
 	case resp != nil:
 		h = resp.Header
 	case err != nil:
 		if h = tooLargeHeader(err); h == nil {
+			h = st.brokenHeader
+		}
+		if h == nil {
 			return
 		}
 	default:
