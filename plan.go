@@ -189,8 +189,7 @@ func (l *planLimiter) Wait(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		now := l.clock.Now()
-		wake, ok := l.take(now.UnixNano())
+		now, wake, ok := l.take()
 		if ok {
 			return nil
 		}
@@ -204,13 +203,17 @@ func (l *planLimiter) Wait(ctx context.Context) error {
 	}
 }
 
-// take counts an attempt at n (Unix nanoseconds) in every window, if each has room and n is not
-// in the guard at the end of any of them nor before an observed hold's end. Otherwise it counts
-// nothing and returns when to try again: the latest end among the windows (and the hold) that
-// refused, the earliest moment all of them could admit it.
-func (l *planLimiter) take(n int64) (wake int64, ok bool) {
+// take counts an attempt now in every window, if each has room and now is not in the guard at
+// the end of any of them nor before an observed hold's end. Otherwise it counts nothing and
+// returns when to try again (Unix nanoseconds): the latest end among the windows (and the hold)
+// that refused, the earliest moment all of them could admit it. The clock is read under the
+// lock: a time read before it could be stale by the time the lock is held (another goroutine
+// admitted meanwhile, a new window began, or the guard was entered).
+func (l *planLimiter) take() (now time.Time, wake int64, ok bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	now = l.clock.Now()
+	n := now.UnixNano()
 	if l.hold > n {
 		wake = l.hold
 	}
@@ -224,7 +227,7 @@ func (l *planLimiter) take(n int64) (wake int64, ok bool) {
 		}
 	}
 	if wake > 0 {
-		return wake, false
+		return now, wake, false
 	}
 	for i := range l.windows {
 		l.windows[i].count++
@@ -232,7 +235,7 @@ func (l *planLimiter) take(n int64) (wake int64, ok bool) {
 	if l.admitted != nil {
 		l.admitted(n)
 	}
-	return 0, true
+	return now, 0, true
 }
 
 // Observe holds every Wait until the reset of a window the server reports exhausted, unless the
