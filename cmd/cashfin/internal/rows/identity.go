@@ -139,6 +139,12 @@ func (ix *Index) Add(p Person, ref string) {
 
 // Find returns the ref of a person added earlier who is the same person as p, and why ("same
 // email", "same name and phone").
+//
+// Find learns from what it finds: when p has an email and is found, by rule (b), the same as a
+// person without one, that person is known by p's email from then on. A later person with
+// another email on the same name and phone is then someone else, as they are from p; without
+// that, rows B (no email), A (email x), C (email y) on one name and phone would drop C as B,
+// though A and C are two people by rule (a).
 func (ix *Index) Find(p Person) (ref, reason string, ok bool) {
 	ix.init()
 	id := ix.identity(p)
@@ -151,7 +157,11 @@ func (ix *Index) Find(p Person) (ref, reason string, ok bool) {
 		if !id.namePhone() {
 			return "", "", false
 		}
-		n, ok = ix.byNPNoEml[ix.hash(id.name, id.phone)] // (b): the other lacks an email
+		k := ix.hash(id.name, id.phone)
+		if n, ok = ix.byNPNoEml[k]; ok { // (b): the other lacks an email; now it has p's
+			delete(ix.byNPNoEml, k)
+			ix.byEmail[ix.hash(id.email)] = n
+		}
 	case id.namePhone():
 		n, ok = ix.byNP[ix.hash(id.name, id.phone)] // (b): p lacks an email
 	}

@@ -2,6 +2,7 @@ package rows
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -143,4 +144,41 @@ func TestNormalizeName(t *testing.T) {
 	assert.Equal(t, "strasse", NormalizeName("STRASSE"))
 	assert.Equal(t, NormalizeName("Straße"), NormalizeName("STRASSE"), "case folding, not lower-casing")
 	assert.Equal(t, "ann@x.co", NormalizeEmail(" Ann@X.CO "))
+}
+
+// A row with an email that is found the same person as a row without one (rule b) tells who that
+// person is: a later row with another email on the same name and phone is someone else, whatever
+// the order of the rows. Before, B, A, C dropped C as "same person as B".
+func TestTransitiveRowsNeverDropAPerson(t *testing.T) {
+	a := "Ann Otieno,ann@x.co,0712345678\n"     // A: email x
+	b := "ann otieno,,+254712345678\n"          // B: no email, same name and phone
+	c := "Ann Otieno,ann.o@y.co,0712 345 678\n" // C: email y, same name and phone
+	for _, order := range []struct {
+		name string
+		rows []string
+		want map[int]string
+	}{
+		{"A B C", []string{a, b, c}, map[int]string{3: "same person as line 2 (same name and phone)"}},
+		{"B A C", []string{b, a, c}, map[int]string{3: "same person as line 2 (same name and phone)"}},
+		{"B C A", []string{b, c, a}, map[int]string{3: "same person as line 2 (same name and phone)"}},
+		{"A C B", []string{a, c, b}, map[int]string{4: "same person as line 2 (same name and phone)"}},
+	} {
+		t.Run(order.name, func(t *testing.T) {
+			_, rows := readString(t, "in.csv", "name,email,phone\n"+strings.Join(order.rows, ""), Options{})
+			require.Len(t, rows, 3)
+			assert.Equal(t, order.want, duplicates(rows), "A and C are two people: neither is dropped")
+		})
+	}
+	t.Run("against the server", func(t *testing.T) {
+		var ix Index
+		ix.Add(Person{Name: "Ann Otieno", Phone: "+254712345678"}, "6571a0c1") // B on the server
+		ref, _, ok := ix.Find(Person{Name: "Ann Otieno", Email: "ann@x.co", Phone: "0712345678"})
+		require.True(t, ok)
+		assert.Equal(t, "6571a0c1", ref)
+		_, _, ok = ix.Find(Person{Name: "Ann Otieno", Email: "ann.o@y.co", Phone: "0712345678"})
+		assert.False(t, ok, "the server's record is Ann of ann@x.co; Ann of ann.o@y.co is someone else")
+		ref, _, ok = ix.Find(Person{Name: "Ann Otieno", Email: "ANN@x.co"})
+		assert.True(t, ok, "and ann@x.co is that record from then on")
+		assert.Equal(t, "6571a0c1", ref)
+	})
 }
