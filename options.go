@@ -340,7 +340,7 @@ func (l rateLimiter) Wait(ctx context.Context) error {
 		r.Cancel()
 		return &waitDeadlineError{who: "rate limiter", wait: wait}
 	}
-	if err := sleep(ctx, wait); err != nil {
+	if err := transport.Sleep(ctx, wait); err != nil {
 		r.Cancel()
 		return err
 	}

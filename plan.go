@@ -278,17 +278,5 @@ type systemClock struct{}
 func (systemClock) Now() time.Time { return time.Now() }
 
 func (systemClock) SleepUntil(ctx context.Context, t time.Time) error {
-	return sleep(ctx, time.Until(t))
-}
-
-// sleep waits d, or until ctx ends (returning its error).
-func sleep(ctx context.Context, d time.Duration) error {
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-timer.C:
-		return nil
-	}
+	return transport.Sleep(ctx, time.Until(t))
 }

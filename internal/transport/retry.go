@@ -59,14 +59,10 @@ func (p *policy) check(ctx context.Context, resp *http.Response, err error) (boo
 	if !retry {
 		return false, nil
 	}
-	timer := time.NewTimer(wait)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return false, ctx.Err()
-	case <-timer.C:
-		return true, nil
+	if err := Sleep(ctx, wait); err != nil {
+		return false, err
 	}
+	return true, nil
 }
 
 // observeWindow records the window the answer to attempt st reports, if any: that of a

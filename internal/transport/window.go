@@ -166,7 +166,12 @@ func (t *Transport) awaitWindow(ctx context.Context, call *Call) error {
 	if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= left {
 		return &deadlineFirstError{"rate limit window resets in " + FormatWait(left) + ", after the context deadline"}
 	}
-	timer := time.NewTimer(left)
+	return Sleep(ctx, left)
+}
+
+// Sleep waits d, or until ctx ends (returning its error).
+func Sleep(ctx context.Context, d time.Duration) error {
+	timer := time.NewTimer(d)
 	defer timer.Stop()
 	select {
 	case <-ctx.Done():
