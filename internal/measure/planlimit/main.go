@@ -79,21 +79,7 @@ func (c *counter) RoundTrip(r *http.Request) (*http.Response, error) {
 
 func run(plan cashfin.Plan, goroutines, creates int, pacer string) error {
 	cnt := &counter{base: http.DefaultTransport}
-	opts := []cashfin.Option{cashfin.WithHTTPClient(&http.Client{Transport: cnt})}
-	switch pacer {
-	case "plan":
-		lim, err := cashfin.NewPlanLimiter(plan)
-		if err != nil {
-			return err
-		}
-		opts = append(opts, cashfin.WithLimiter(lim))
-	case "rate":
-		opts = append(opts, cashfin.WithRateLimit(float64(plan.PerSecond)))
-	case "none":
-	default:
-		return fmt.Errorf("-pacer %q: want plan, rate or none", pacer)
-	}
-	client, err := cashfin.NewClient("", opts...)
+	client, err := newClient(plan, pacer, cnt)
 	if err != nil {
 		return err
 	}
@@ -137,6 +123,27 @@ func run(plan cashfin.Plan, goroutines, creates int, pacer string) error {
 	fmt.Printf("time %s, floor %s, time/floor %.3f\n", elapsed.Round(time.Millisecond), fl.Round(time.Millisecond),
 		float64(elapsed)/float64(fl))
 	return nil
+}
+
+// newClient returns a client on the mock (CASHFIN_BASE_URL) that counts its requests in cnt,
+// paced by pacer: "plan" (NewPlanLimiter), "rate" (WithRateLimit of the per-second limit) or
+// "none".
+func newClient(plan cashfin.Plan, pacer string, cnt *counter) (*cashfin.Client, error) {
+	opts := []cashfin.Option{cashfin.WithHTTPClient(&http.Client{Transport: cnt})}
+	switch pacer {
+	case "plan":
+		lim, err := cashfin.NewPlanLimiter(plan)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, cashfin.WithLimiter(lim))
+	case "rate":
+		opts = append(opts, cashfin.WithRateLimit(float64(plan.PerSecond)))
+	case "none":
+	default:
+		return nil, fmt.Errorf("-pacer %q: want plan, rate or none", pacer)
+	}
+	return cashfin.NewClient("", opts...)
 }
 
 // floor is how long after start the n-th request can be sent at the earliest under plan: each
