@@ -251,6 +251,34 @@ func TestSkippedRowsFindable(t *testing.T) {
 	assert.Equal(t, "line 51: same person as line 26 (same email)", lines[24])
 }
 
+// TestReplayedRowsFindable: a row the server answers from an earlier run's request (its
+// idempotency key) is skipped as existing, and, as every skipped row, says its line and the ID of
+// the record it is; past 20 they are in the skipped file with the others.
+func TestReplayedRowsFindable(t *testing.T) {
+	srv := newServer(t)
+	in := writeFile(t, "again.csv", bigCSV(25))
+	c := newCLI(t, srv)
+	res := c.run("contacts", "import", in, "--rate", "0", "--concurrency", "1")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	ids := map[string]string{} // email -> ID
+	for _, ct := range srv.Contacts() {
+		ids[ct.Email] = ct.ID
+	}
+	skipped := filepath.Join(t.TempDir(), "skipped.txt")
+	res = c.run("contacts", "import", in, "--rate", "0", "--concurrency", "1", "--skipped", skipped)
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Equal(t, "created 0, skipped 25 (duplicates 0, existing 25), failed 0", summaryLine(res.stderr))
+	recs := readCSVFile(t, in)
+	require.Len(t, recs, 26)
+	lines := strings.Split(strings.TrimSpace(mustRead(t, skipped)), "\n")
+	require.Len(t, lines, 25, "every replayed row, by its line")
+	for i, l := range lines {
+		email := recs[i+1][1]
+		require.NotEmpty(t, ids[email])
+		assert.Regexp(t, fmt.Sprintf(`^line %d: .*contact %s\b`, i+2, ids[email]), l)
+	}
+}
+
 // TestSecondInterrupt: after a second Ctrl-C (which abandons the requests in flight) the summary
 // is printed and the errors file is complete: never 0 bytes, never cut short.
 func TestSecondInterrupt(t *testing.T) {

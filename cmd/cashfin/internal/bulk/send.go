@@ -33,9 +33,13 @@ func (im *Importer[T]) sendRow(ctx context.Context, r *row) {
 			im.answered()
 			r.state = im.replayState(&resp, rec)
 			im.cfg.Progress.Add(1)
-			if r.state == stateCreated || r.state == stateCreatedUnknown {
-				im.write(rec) // a replayed record is not printed as created
+			if r.state == stateReplayed { // skipped as existing: findable as every skipped row is
+				res := im.cfg.Resource
+				im.skips.note(r.Line, fmt.Sprintf("same person as %s %s on the server (created by an earlier run: "+
+					"the API answered this row's idempotency key with it)", res.One, res.ID(rec)))
+				return
 			}
+			im.write(rec) // a replayed record is not printed as created
 			return
 		case !sent || errors.Is(err, context.Canceled):
 			r.state = stateNotAttempted
