@@ -92,6 +92,7 @@ func TestPhonesCheckedAndNormalised(t *testing.T) {
 	assert.Equal(t, exitFailure, res.code, res.stderr)
 	assert.Equal(t, "created 1, skipped 0 (duplicates 0, existing 0), failed 3", summaryLine(res.stderr))
 	for _, line := range []string{"line 2: ", "line 3: ", "line 4: "} {
+		assert.NotEmpty(t, lineOf(dry.stderr, line), "the dry run says why")
 		assert.Equal(t, lineOf(dry.stderr, line), lineOf(res.stderr, line), "the dry run reports what the import does")
 	}
 	recs := readCSVFile(t, errPath)
@@ -366,4 +367,34 @@ func TestDailyWindowWarning(t *testing.T) {
 	res := c.runCtx(ctx, "contacts", "import", writeFile(t, "c.csv", bigCSV(12)), "--rate", "0", "--concurrency", "1")
 	assert.Equal(t, exitFailure, res.code, res.stderr)
 	assert.Regexp(t, `12 rows at 5 a day: about 3 days \(the plan's daily limit; [45] left today, the next day's in \d+ h( \d+ min)?\)`, res.stderr)
+}
+
+// TestChainedRowsInEveryOrder: rows that chain by rule (b), A (ann@x), B (no email), C (ann.o@y)
+// on one name and phone, are two people (A and C differ by email; B is either): in every order,
+// an import creates two contacts, a re-run creates none, and so does a re-run that checks the
+// server. Against a server already holding two records of that name and phone without an email,
+// A and C are those two, and a fourth email is someone new.
+func TestChainedRowsInEveryOrder(t *testing.T) {
+	a, b, c := "Ann Otieno,ann@x.co,0712345678\n", "ann  otieno,,+254 712 345 678\n", "ANN OTIENO,ann.o@y.co,0712 345678\n"
+	for _, order := range [][]string{{a, b, c}, {a, c, b}, {b, a, c}, {b, c, a}, {c, a, b}, {c, b, a}} {
+		srv := newServer(t)
+		in := writeFile(t, "chain.csv", "name,email,phone\n"+strings.Join(order, ""))
+		cli := newCLI(t, srv)
+		res := cli.run("contacts", "import", in, "--rate", "0")
+		require.Equal(t, exitOK, res.code, res.stderr)
+		assert.Equal(t, "created 2, skipped 1 (duplicates 1, existing 0), failed 0", summaryLine(res.stderr), "%q", order)
+		res = cli.run("contacts", "import", in, "--rate", "0")
+		assert.Regexp(t, `^created 0, `, summaryLine(res.stderr), "%q: a re-run creates no one", order)
+		res = cli.run("contacts", "import", in, "--rate", "0", "--skip-existing")
+		assert.Regexp(t, `^created 0, `, summaryLine(res.stderr), "%q: nor does one that checks the server", order)
+		assert.Len(t, srv.Contacts(), 2, "%q", order)
+	}
+
+	srv := newServer(t)
+	srv.AddContacts(cashfin.Contact{Name: "Ann Otieno", Phone: "+254712345678"}, cashfin.Contact{Name: "Ann Otieno", Phone: "+254712345678"})
+	in := writeFile(t, "chain.csv", "name,email,phone\n"+a+b+c+"Ann Otieno,ann.b@z.co,0712345678\n")
+	res := newCLI(t, srv).run("contacts", "import", in, "--rate", "0", "--skip-existing")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Equal(t, "created 1, skipped 3 (duplicates 0, existing 3), failed 0", summaryLine(res.stderr))
+	assert.Len(t, srv.Contacts(), 3)
 }
