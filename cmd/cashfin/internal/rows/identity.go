@@ -202,8 +202,10 @@ const idempotencyKeyPrefix = "cashfin-cli-import-v2-"
 
 // IdempotencyKey derives a row's Idempotency-Key from its identity alone: the normalised email
 // when it has one, else its normalised name and phone. A re-run of a file that was edited (case,
-// spaces, a column added or filled in) sends the same key for the same person, and the API
-// replays the record it created instead of creating another.
+// spaces, a column added, a name or phone corrected or filled in beside an email) sends the same
+// key for the same person, and the API replays the record it created instead of creating another.
+// A key cannot follow a row that gains its first email, nor a row without an email whose name or
+// phone changes: its identity changed; --skip-existing finds such a record by rule (b).
 //
 // The email comes first because it is the identity rule (a) trusts most: two records with one
 // email are one person whatever their names and phones say, so a corrected name or an added phone
