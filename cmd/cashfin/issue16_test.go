@@ -254,7 +254,7 @@ func TestSkippedRowsFindable(t *testing.T) {
 
 // TestReplayedRowsFindable: a row the server answers from an earlier run's request (its
 // idempotency key) is skipped as existing, and, as every skipped row, says its line and the ID of
-// the record it is; past 20 they are in the skipped file with the others.
+// the record it is; past 20 they are in the skipped file with the others, in the file's order.
 func TestReplayedRowsFindable(t *testing.T) {
 	srv := newServer(t)
 	in := writeFile(t, "again.csv", bigCSV(25))
@@ -265,8 +265,21 @@ func TestReplayedRowsFindable(t *testing.T) {
 	for _, ct := range srv.Contacts() {
 		ids[ct.Email] = ct.ID
 	}
+	// The first row's answer comes after the next three rows': skipped rows are still said in
+	// the file's order.
+	fourth := make(chan struct{})
+	ts := httptest.NewServer(countingHandler(srv.Handler(), func(n int64) {
+		switch n {
+		case 1:
+			<-fourth
+		case 4:
+			close(fourth)
+		}
+	}))
+	defer ts.Close()
+	c.baseURL = ts.URL
 	skipped := filepath.Join(t.TempDir(), "skipped.txt")
-	res = c.run("contacts", "import", in, "--rate", "0", "--concurrency", "1", "--skipped", skipped)
+	res = c.run("contacts", "import", in, "--rate", "0", "--concurrency", "4", "--skipped", skipped)
 	require.Equal(t, exitOK, res.code, res.stderr)
 	assert.Equal(t, "created 0, skipped 25 (duplicates 0, existing 25), failed 0", summaryLine(res.stderr))
 	recs := readCSVFile(t, in)
