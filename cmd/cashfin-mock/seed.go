@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nyaruka/phonenumbers"
+
 	"github.com/cashfin-go/cashfin"
 )
 
@@ -113,13 +115,11 @@ func demoContacts(n int) []cashfin.Contact {
 		if j >= pairs {
 			local += fmt.Sprint(j / pairs) // keep emails unique in large seeds
 		}
-		mobile := c.mobile[(h>>24)%uint64(len(c.mobile))]
-		number := fmt.Sprintf("%0*d", c.digits, (h>>32)%pow10(c.digits))
 		out[i] = cashfin.Contact{
 			ID:          objectID(created, contactMachine, uint32(i)),
 			Name:        first + " " + last,
 			Email:       local + "@" + co.domain,
-			Phone:       c.dial + mobile + number,
+			Phone:       c.phone(h),
 			Position:    positions[(h>>40)%uint64(len(positions))],
 			CompanyName: co.name,
 			CreatedAt:   created,
@@ -171,7 +171,7 @@ func demoCustomers(n int) []cashfin.Customer {
 			ID:        objectID(created, customerMachine, uint32(i)),
 			Name:      first + " " + last,
 			Email:     local + "@" + personalDomains[(h>>8)%uint64(len(personalDomains))],
-			Phone:     c.dial + c.mobile[(h>>24)%uint64(len(c.mobile))] + fmt.Sprintf("%0*d", c.digits, (h>>32)%pow10(c.digits)),
+			Phone:     c.phone(h),
 			Country:   c.name,
 			Currency:  c.currency,
 			Address:   fmt.Sprintf("%d %s", 1+(h>>48)%240, c.streets[(h>>16)%uint64(len(c.streets))]),
@@ -191,6 +191,20 @@ func demoCustomers(n int) []cashfin.Customer {
 }
 
 // mix is splitmix64's finaliser: a fixed, well-spread hash of i.
+// phone is a mobile number of c drawn from h, in E.164: a valid one, as libphonenumber (and so
+// the CLI's import) knows the country's numbers, so that an export of the demo account imports
+// into another as it is. A draw that is not valid (some prefixes hold few numbers) is drawn
+// again from h mixed anew; a valid first draw is kept, so the numbers docs quote stay.
+func (c country) phone(h uint64) string {
+	for {
+		p := c.dial + c.mobile[(h>>24)%uint64(len(c.mobile))] + fmt.Sprintf("%0*d", c.digits, (h>>32)%pow10(c.digits))
+		if n, err := phonenumbers.Parse(p, ""); err == nil && phonenumbers.IsValidNumber(n) {
+			return p
+		}
+		h = mix(h)
+	}
+}
+
 func mix(x uint64) uint64 {
 	x += 0x9e3779b97f4a7c15
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9

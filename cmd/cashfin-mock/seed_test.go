@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nyaruka/phonenumbers"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -40,6 +41,7 @@ func TestDemoContacts(t *testing.T) {
 		assert.False(t, emails[c.Email], "email %s repeats", c.Email)
 		emails[c.Email] = true
 		assert.Regexp(t, phone, c.Phone)
+		assertValidPhone(t, c.Phone)
 		if strings.HasPrefix(c.Phone, "+254") {
 			kenyan++
 		}
@@ -63,6 +65,16 @@ func TestDemoContacts(t *testing.T) {
 	big := demoContacts(20_000)
 	assert.True(t, big[len(big)-1].CreatedAt.Before(seedEnd))
 	assert.True(t, big[len(big)-1].CreatedAt.After(seedEpoch.Add(seedEnd.Sub(seedEpoch)/2)), "a big seed spreads over the period")
+}
+
+// assertValidPhone checks that a demo phone is a valid number for libphonenumber, as the CLI's
+// import checks it: an export of the demo account imports into another as it is.
+func assertValidPhone(t *testing.T, phone string) {
+	t.Helper()
+	n, err := phonenumbers.Parse(phone, "")
+	if assert.NoError(t, err, phone) {
+		assert.True(t, phonenumbers.IsValidNumber(n), "%s is not a valid number", phone)
+	}
 }
 
 // TestDemoCustomers checks the customer seed as TestDemoContacts checks the contacts': the same
@@ -94,6 +106,7 @@ func TestDemoCustomers(t *testing.T) {
 		assert.False(t, emails[c.Email], "email %s repeats", c.Email)
 		emails[c.Email] = true
 		assert.Regexp(t, phone, c.Phone)
+		assertValidPhone(t, c.Phone)
 		assert.Equal(t, currency[c.Country], c.Currency, "customer %d", i)
 		assert.NotEmpty(t, c.City)
 		assert.Regexp(t, `^[0-9]+ [A-Z]`, c.Address)

@@ -92,6 +92,7 @@ func TestPhonesCheckedAndNormalised(t *testing.T) {
 	assert.Equal(t, exitFailure, res.code, res.stderr)
 	assert.Equal(t, "created 1, skipped 0 (duplicates 0, existing 0), failed 3", summaryLine(res.stderr))
 	for _, line := range []string{"line 2: ", "line 3: ", "line 4: "} {
+		assert.NotEmpty(t, lineOf(dry.stderr, line), "the dry run says why")
 		assert.Equal(t, lineOf(dry.stderr, line), lineOf(res.stderr, line), "the dry run reports what the import does")
 	}
 	recs := readCSVFile(t, errPath)
@@ -251,6 +252,47 @@ func TestSkippedRowsFindable(t *testing.T) {
 	assert.Equal(t, "line 51: same person as line 26 (same email)", lines[24])
 }
 
+// TestReplayedRowsFindable: a row the server answers from an earlier run's request (its
+// idempotency key) is skipped as existing, and, as every skipped row, says its line and the ID of
+// the record it is; past 20 they are in the skipped file with the others, in the file's order.
+func TestReplayedRowsFindable(t *testing.T) {
+	srv := newServer(t)
+	in := writeFile(t, "again.csv", bigCSV(25))
+	c := newCLI(t, srv)
+	res := c.run("contacts", "import", in, "--rate", "0", "--concurrency", "1")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	ids := map[string]string{} // email -> ID
+	for _, ct := range srv.Contacts() {
+		ids[ct.Email] = ct.ID
+	}
+	// The first row's answer comes after the next three rows': skipped rows are still said in
+	// the file's order.
+	fourth := make(chan struct{})
+	ts := httptest.NewServer(countingHandler(srv.Handler(), func(n int64) {
+		switch n {
+		case 1:
+			<-fourth
+		case 4:
+			close(fourth)
+		}
+	}))
+	defer ts.Close()
+	c.baseURL = ts.URL
+	skipped := filepath.Join(t.TempDir(), "skipped.txt")
+	res = c.run("contacts", "import", in, "--rate", "0", "--concurrency", "4", "--skipped", skipped)
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Equal(t, "created 0, skipped 25 (duplicates 0, existing 25), failed 0", summaryLine(res.stderr))
+	recs := readCSVFile(t, in)
+	require.Len(t, recs, 26)
+	lines := strings.Split(strings.TrimSpace(mustRead(t, skipped)), "\n")
+	require.Len(t, lines, 25, "every replayed row, by its line")
+	for i, l := range lines {
+		email := recs[i+1][1]
+		require.NotEmpty(t, ids[email])
+		assert.Regexp(t, fmt.Sprintf(`^line %d: .*contact %s\b`, i+2, ids[email]), l)
+	}
+}
+
 // TestSecondInterrupt: after a second Ctrl-C (which abandons the requests in flight) the summary
 // is printed and the errors file is complete: never 0 bytes, never cut short.
 func TestSecondInterrupt(t *testing.T) {
@@ -338,4 +380,34 @@ func TestDailyWindowWarning(t *testing.T) {
 	res := c.runCtx(ctx, "contacts", "import", writeFile(t, "c.csv", bigCSV(12)), "--rate", "0", "--concurrency", "1")
 	assert.Equal(t, exitFailure, res.code, res.stderr)
 	assert.Regexp(t, `12 rows at 5 a day: about 3 days \(the plan's daily limit; [45] left today, the next day's in \d+ h( \d+ min)?\)`, res.stderr)
+}
+
+// TestChainedRowsInEveryOrder: rows that chain by rule (b), A (ann@x), B (no email), C (ann.o@y)
+// on one name and phone, are two people (A and C differ by email; B is either): in every order,
+// an import creates two contacts, a re-run creates none, and so does a re-run that checks the
+// server. Against a server already holding two records of that name and phone without an email,
+// A and C are those two, and a fourth email is someone new.
+func TestChainedRowsInEveryOrder(t *testing.T) {
+	a, b, c := "Ann Otieno,ann@x.co,0712345678\n", "ann  otieno,,+254 712 345 678\n", "ANN OTIENO,ann.o@y.co,0712 345678\n"
+	for _, order := range [][]string{{a, b, c}, {a, c, b}, {b, a, c}, {b, c, a}, {c, a, b}, {c, b, a}} {
+		srv := newServer(t)
+		in := writeFile(t, "chain.csv", "name,email,phone\n"+strings.Join(order, ""))
+		cli := newCLI(t, srv)
+		res := cli.run("contacts", "import", in, "--rate", "0")
+		require.Equal(t, exitOK, res.code, res.stderr)
+		assert.Equal(t, "created 2, skipped 1 (duplicates 1, existing 0), failed 0", summaryLine(res.stderr), "%q", order)
+		res = cli.run("contacts", "import", in, "--rate", "0")
+		assert.Regexp(t, `^created 0, `, summaryLine(res.stderr), "%q: a re-run creates no one", order)
+		res = cli.run("contacts", "import", in, "--rate", "0", "--skip-existing")
+		assert.Regexp(t, `^created 0, `, summaryLine(res.stderr), "%q: nor does one that checks the server", order)
+		assert.Len(t, srv.Contacts(), 2, "%q", order)
+	}
+
+	srv := newServer(t)
+	srv.AddContacts(cashfin.Contact{Name: "Ann Otieno", Phone: "+254712345678"}, cashfin.Contact{Name: "Ann Otieno", Phone: "+254712345678"})
+	in := writeFile(t, "chain.csv", "name,email,phone\n"+a+b+c+"Ann Otieno,ann.b@z.co,0712345678\n")
+	res := newCLI(t, srv).run("contacts", "import", in, "--rate", "0", "--skip-existing")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Equal(t, "created 1, skipped 3 (duplicates 0, existing 3), failed 0", summaryLine(res.stderr))
+	assert.Len(t, srv.Contacts(), 3)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"iter"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -129,13 +130,18 @@ func (r *resource[T]) missing(v bulk.Values) []string {
 }
 
 // importFields are the fields an import of r reads: their header spellings, the required
-// ones marked, and defaults (--country) for the fields that have them.
+// ones marked, and defaults (--country) for the fields that have them, with the flag that sets
+// each.
 func (r *resource[T]) importFields(defaults bulk.Values) []rows.Field {
 	fs := rows.Fields(r.imported...)
 	for i := range fs {
 		for _, f := range r.fields {
-			if f.json == fs[i].Name {
-				fs[i].Required = f.required
+			if f.json != fs[i].Name {
+				continue
+			}
+			fs[i].Required = f.required
+			if slices.Contains(r.defaults, f.json) {
+				fs[i].DefaultFrom = "--" + f.flag + " " + f.meta // named when a row or the header lacks it
 			}
 		}
 		fs[i].Default = defaults[fs[i].Name]

@@ -144,7 +144,6 @@ func (im *Importer[T]) dispatch(ctx context.Context, r *row, send bool, jobs cha
 	case r.state == stateInvalid:
 		im.showFailure(r)
 	case r.state == stateDuplicate || r.state == stateExisting:
-		im.skips.note(r.Line, r.reason)
 		im.cfg.Progress.AddTotal(-1) // counted by the first pass, which does not apply the rules
 	case r.state != statePending || !send:
 	case im.stopped():
@@ -171,8 +170,8 @@ func (im *Importer[T]) register(r *row) {
 	im.mu.Unlock()
 }
 
-// settle counts a row in its final state and writes the failed rows to the errors file, in file
-// order: a row waits for those before it.
+// settle counts a row in its final state, writes the failed rows to the errors file and says
+// the skipped ones, in file order: a row waits for those before it.
 func (im *Importer[T]) settle(r *row) {
 	im.mu.Lock()
 	defer im.mu.Unlock()
@@ -185,8 +184,13 @@ func (im *Importer[T]) settle(r *row) {
 		}
 		delete(im.done, im.written)
 		im.written++
-		if im.cfg.Errors != nil && (next.state == stateInvalid || next.state == stateFailed) {
-			im.cfg.Errors.write(next.Line, next.Raw, next.reason)
+		switch next.state {
+		case stateInvalid, stateFailed:
+			if im.cfg.Errors != nil {
+				im.cfg.Errors.write(next.Line, next.Raw, next.reason)
+			}
+		case stateDuplicate, stateExisting, stateReplayed:
+			im.skips.note(next.Line, next.reason)
 		}
 	}
 }

@@ -33,9 +33,13 @@ func (im *Importer[T]) sendRow(ctx context.Context, r *row) {
 			im.answered()
 			r.state = im.replayState(&resp, rec)
 			im.cfg.Progress.Add(1)
-			if r.state == stateCreated || r.state == stateCreatedUnknown {
-				im.write(rec) // a replayed record is not printed as created
+			if r.state == stateReplayed { // skipped as existing: said, as every skipped row is, when settled
+				res := im.cfg.Resource
+				r.reason = fmt.Sprintf("same person as %s %s on the server (created by an earlier run: "+
+					"the API answered this row's idempotency key with it)", res.One, res.ID(rec))
+				return
 			}
+			im.write(rec) // a replayed record is not printed as created
 			return
 		case !sent || errors.Is(err, context.Canceled):
 			r.state = stateNotAttempted
@@ -61,7 +65,6 @@ func (im *Importer[T]) failed(r *row, err error, attempts int) {
 		im.answered()
 		r.state, r.reason = stateReplayed, "created by an earlier run with other details (the API answered: "+reason(err)+")"
 		im.cfg.Progress.Add(1)
-		im.skips.note(r.Line, r.reason)
 		return
 	case IsTransport(err):
 		err = TransportError(err, im.cfg.Pacer.host, attempts)

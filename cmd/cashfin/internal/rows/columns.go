@@ -104,8 +104,12 @@ func (s *schema) mapColumns(header []string, maps []mapSpec, problems *[]string)
 func (s *schema) checkColumns(header []string, m *mapping, problems *[]string) {
 	for f, fl := range s.fields {
 		if fl.Required && fl.Default == "" && len(m.cols[f]) == 0 {
-			*problems = append(*problems, fmt.Sprintf("no %s column in the header (it has: %s): name one with --map COLUMN=%s",
-				fl.Name, strings.Join(header, ", "), fl.Name))
+			p := fmt.Sprintf("no %s column in the header (it has: %s): name one with --map COLUMN=%s",
+				fl.Name, strings.Join(header, ", "), fl.Name)
+			if fl.DefaultFrom != "" {
+				p += ", or give every row one with " + fl.DefaultFrom
+			}
+			*problems = append(*problems, p)
 		}
 	}
 	used := map[int]bool{}

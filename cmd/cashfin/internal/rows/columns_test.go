@@ -90,3 +90,16 @@ func TestMapExplicitWinsOverSpelling(t *testing.T) {
 func TestKey(t *testing.T) {
 	assert.Equal(t, "emailaddress", Key("\ufeff E-mail_Address. "))
 }
+
+// A required field the caller can default (customers' --country) names that way out, in the
+// header's problem and in a row's.
+func TestMissingDefaultableFieldNamesItsDefault(t *testing.T) {
+	fields := customerFields()
+	fields[3].Default, fields[3].DefaultFrom = "", "--country COUNTRY"
+	err := openErr(t, "in.csv", "Name,Email,Phone\nAcme,a@acme.co.ke,0712345678\n", Options{Fields: fields})
+	assert.Contains(t, err.Problems, "no country column in the header (it has: Name, Email, Phone): name one with --map COLUMN=country, "+
+		"or give every row one with --country COUNTRY")
+	_, rows := readString(t, "in.csv", "Name,Email,Phone,Country\nAcme,a@acme.co.ke,0712345678,\n", Options{Fields: fields})
+	require.Len(t, rows, 1)
+	assert.Equal(t, "no country (--country COUNTRY gives one)", rows[0].Err)
+}

@@ -22,6 +22,9 @@ type Field struct {
 	Aliases  []string // other header spellings, as Key writes them; earlier ones win over later ones
 	Required bool     // a row without a value fails; the header must have a column unless Default is set
 	Default  string   // the value of an empty cell, or of every row when no column feeds the field
+	// DefaultFrom is how the caller sets Default ("--country COUNTRY"), named when a required
+	// value is missing; "" when it cannot.
+	DefaultFrom string
 }
 
 // Options say how to read a file and what to make of its rows.

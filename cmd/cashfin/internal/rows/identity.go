@@ -77,10 +77,11 @@ func sameIdentity(a, b identity) (string, bool) {
 type Index struct {
 	seed      maphash.Seed
 	refs      []string
-	byEmail   map[uint64]int32 // rule (a): people with an email, by email
-	byNP      map[uint64]int32 // rule (b): everyone with a name and phone, by both
-	byNPNoEml map[uint64]int32 // rule (b): those of them without an email
-	keyCount  map[uint64]int32 // Key: how many people without an identity had each key
+	byEmail   map[uint64]int32   // rule (a): people with an email, by email
+	byNP      map[uint64]int32   // rule (b): everyone with a name and phone, by both
+	byNPNoEml map[uint64]int32   // rule (b): those of them without an email
+	moreNoEml map[uint64][]int32 // and the others after the first (several records on a server)
+	keyCount  map[uint64]int32   // Key: how many people without an identity had each key
 
 	last   Person   // the person identified last: an importer asks Find, Add and Key of one row
 	lastID identity // and their identity, normalised once (phones are slow to parse)
@@ -98,6 +99,7 @@ func (ix *Index) init() {
 	if ix.byEmail == nil {
 		ix.seed = maphash.MakeSeed()
 		ix.byEmail, ix.byNP, ix.byNPNoEml, ix.keyCount = map[uint64]int32{}, map[uint64]int32{}, map[uint64]int32{}, map[uint64]int32{}
+		ix.moreNoEml = map[uint64][]int32{}
 	}
 }
 
@@ -111,7 +113,9 @@ func (ix *Index) hash(parts ...string) uint64 {
 	return h.Sum64()
 }
 
-// Add remembers p under ref (a line, an ID); of several people with one key, the first stays.
+// Add remembers p under ref (a line, an ID); of several people with one key, the first stays,
+// except people without an email on one name and phone: each is kept, to be found, one after the
+// other, by people with emails (see Find).
 func (ix *Index) Add(p Person, ref string) {
 	ix.init()
 	id := ix.identity(p)
@@ -128,7 +132,11 @@ func (ix *Index) Add(p Person, ref string) {
 	if id.namePhone() {
 		k := ix.hash(id.name, id.phone)
 		put(ix.byNP, k)
-		if id.email == "" {
+		switch _, ok := ix.byNPNoEml[k]; {
+		case id.email != "":
+		case ok:
+			ix.moreNoEml[k], added = append(ix.moreNoEml[k], n), true
+		default:
 			put(ix.byNPNoEml, k)
 		}
 	}
@@ -144,7 +152,8 @@ func (ix *Index) Add(p Person, ref string) {
 // person without one, that person is known by p's email from then on. A later person with
 // another email on the same name and phone is then someone else, as they are from p; without
 // that, rows B (no email), A (email x), C (email y) on one name and phone would drop C as B,
-// though A and C are two people by rule (a).
+// though A and C are two people by rule (a). Of several people without an email on one name and
+// phone (records on a server), each is given the first email found so, in turn.
 func (ix *Index) Find(p Person) (ref, reason string, ok bool) {
 	ix.init()
 	id := ix.identity(p)
@@ -159,8 +168,7 @@ func (ix *Index) Find(p Person) (ref, reason string, ok bool) {
 		}
 		k := ix.hash(id.name, id.phone)
 		if n, ok = ix.byNPNoEml[k]; ok { // (b): the other lacks an email; now it has p's
-			delete(ix.byNPNoEml, k)
-			ix.byEmail[ix.hash(id.email)] = n
+			ix.learn(k, n, id.email)
 		}
 	case id.namePhone():
 		n, ok = ix.byNP[ix.hash(id.name, id.phone)] // (b): p lacks an email
@@ -169,6 +177,20 @@ func (ix *Index) Find(p Person) (ref, reason string, ok bool) {
 		return "", "", false
 	}
 	return ix.refs[n], SameNameAndPhone, true
+}
+
+// learn gives the person n, found without an email under the name and phone key k, the email
+// e: the next person without an email under k, if any, is the one found from then on.
+func (ix *Index) learn(k uint64, n int32, e string) {
+	if more := ix.moreNoEml[k]; len(more) > 0 {
+		ix.byNPNoEml[k] = more[0]
+		if ix.moreNoEml[k] = more[1:]; len(more) == 1 {
+			delete(ix.moreNoEml, k)
+		}
+	} else {
+		delete(ix.byNPNoEml, k)
+	}
+	ix.byEmail[ix.hash(e)] = n
 }
 
 // Len is how many people the index holds by at least one key.
@@ -180,8 +202,10 @@ const idempotencyKeyPrefix = "cashfin-cli-import-v2-"
 
 // IdempotencyKey derives a row's Idempotency-Key from its identity alone: the normalised email
 // when it has one, else its normalised name and phone. A re-run of a file that was edited (case,
-// spaces, a column added or filled in) sends the same key for the same person, and the API
-// replays the record it created instead of creating another.
+// spaces, a column added, a name or phone corrected or filled in beside an email) sends the same
+// key for the same person, and the API replays the record it created instead of creating another.
+// A key cannot follow a row that gains its first email, nor a row without an email whose name or
+// phone changes: its identity changed; --skip-existing finds such a record by rule (b).
 //
 // The email comes first because it is the identity rule (a) trusts most: two records with one
 // email are one person whatever their names and phones say, so a corrected name or an added phone

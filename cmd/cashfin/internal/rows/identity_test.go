@@ -182,3 +182,24 @@ func TestTransitiveRowsNeverDropAPerson(t *testing.T) {
 		assert.Equal(t, "6571a0c1", ref)
 	})
 }
+
+// Two records on the server without an email on one name and phone (two people, or one person
+// entered twice by hand) are each someone a row with an email can be: rows of two other emails
+// on that name and phone are those two records, not one of them and a new contact, and a third
+// email is someone else.
+func TestTwoServerRecordsWithoutEmailOnOneNameAndPhone(t *testing.T) {
+	var ix Index
+	ix.Add(Person{Name: "Ann Otieno", Phone: "+254712345678"}, "6571a0c1")
+	ix.Add(Person{Name: "ann otieno", Phone: "0712 345 678"}, "6571a0c2")
+	found := func(email string) string {
+		ref, _, ok := ix.Find(Person{Name: "Ann Otieno", Email: email, Phone: "0712345678"})
+		if !ok {
+			return ""
+		}
+		return ref
+	}
+	assert.Equal(t, "6571a0c1", found("ann@x.co"))
+	assert.Equal(t, "6571a0c2", found("ann.o@y.co"), "the second record, not a new contact")
+	assert.Equal(t, "", found("ann.b@z.co"), "a third email is someone else")
+	assert.Equal(t, "6571a0c2", found("ANN.O@y.co"))
+}

@@ -39,7 +39,8 @@ func ParsePhone(v, region string) (string, error) {
 		if phonenumbers.GetRegionCodeForNumber(n) == "" && !strings.HasPrefix(v, "+") {
 			return "", fmt.Errorf("phone %q is not a valid phone number in region %s: add the country code (+…)", v, region)
 		}
-		return "", fmt.Errorf("phone %q is not a valid phone number (wrong length or prefix for its country)", v)
+		return "", fmt.Errorf("phone %q is not a valid phone number (wrong length or prefix for its country); "+
+			"--keep-phones sends numbers as written", v)
 	}
 	return phonenumbers.Format(n, phonenumbers.E164), nil
 }

@@ -76,3 +76,13 @@ func TestUnknownRegionReportedWithTheOtherProblems(t *testing.T) {
 	assert.Contains(t, err.Error(), `--phone-region "XX": not a region`)
 	assert.Contains(t, err.Error(), "no name column")
 }
+
+// A number written with its country code that libphonenumber does not know as valid (an old
+// record's, a prefix opened since) fails, saying how to send it anyway: an export of an account
+// holding such numbers must still be importable.
+func TestInvalidNumberSaysHowToKeepIt(t *testing.T) {
+	_, err := ParsePhone("+254135636431", "KE")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "not a valid phone number")
+	assert.Contains(t, err.Error(), "--keep-phones")
+}

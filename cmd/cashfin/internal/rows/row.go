@@ -66,7 +66,7 @@ func (s *Source) finish(r *Row) {
 			r.Values[i] = f.Default
 		}
 		if r.Values[i] == "" && f.Required {
-			problems = append(problems, "no "+f.Name)
+			problems = append(problems, missing(f))
 		}
 	}
 	if i := s.schema.email; i >= 0 && r.Values[i] != "" && !ValidEmail(r.Values[i]) {
@@ -108,4 +108,12 @@ func blank(cells []string) bool {
 		}
 	}
 	return true
+}
+
+// missing is the problem of a row without a value for the required field f.
+func missing(f Field) string {
+	if f.DefaultFrom != "" {
+		return "no " + f.Name + " (" + f.DefaultFrom + " gives one)"
+	}
+	return "no " + f.Name
 }
