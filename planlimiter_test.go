@@ -335,3 +335,12 @@ func TestPlanWindows(t *testing.T) {
 	before := time.Unix(-1, 500_000_000) // before the epoch: still rounded down
 	assert.True(t, time.Unix(-1, 0).Equal(cashfin.PlanWindow{Span: time.Second}.Start(before)))
 }
+
+// TestPlanTable: PlanFree, PlanStarter and PlanProfessional are the table of Cashfin's
+// rate-limiting guide (requests a second, a minute and a UTC day).
+func TestPlanTable(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, cashfin.Plan{PerSecond: 5, PerMinute: 60, PerDay: 1_000}, cashfin.PlanFree)
+	assert.Equal(t, cashfin.Plan{PerSecond: 10, PerMinute: 300, PerDay: 10_000}, cashfin.PlanStarter)
+	assert.Equal(t, cashfin.Plan{PerSecond: 25, PerMinute: 1_000, PerDay: 100_000}, cashfin.PlanProfessional)
+}

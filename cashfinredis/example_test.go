@@ -87,3 +87,32 @@ func ExampleNewDeduper() {
 	// <nil>
 	// <nil>
 }
+
+// When Redis cannot be reached, a Limiter lets the attempt go by default (each client still
+// honours the server's own window) and logs the failure at most once a minute; with FailClosed,
+// Wait returns the error and the call sends nothing.
+func ExampleFailClosed() {
+	mr := miniredis.NewMiniRedis()
+	if err := mr.Start(); err != nil {
+		log.Fatal(err)
+	}
+	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr(), MaxRetries: -1, DialerRetries: 1}) // fail fast
+	defer rdb.Close()
+	mr.Close() // Redis goes down
+
+	open, err := cashfinredis.NewLimiter(rdb, "cashfin:plan:billing", cashfin.PlanFree,
+		cashfinredis.Logger(nil)) // in production: a logger of your own, or slog.Default()
+	if err != nil {
+		log.Fatal(err)
+	}
+	closed, err := cashfinredis.NewLimiter(rdb, "cashfin:plan:billing", cashfin.PlanFree,
+		cashfinredis.FailClosed(), cashfinredis.Logger(nil))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("fail-open, admitted:", open.Wait(context.Background()) == nil)
+	fmt.Println("FailClosed, admitted:", closed.Wait(context.Background()) == nil)
+	// Output:
+	// fail-open, admitted: true
+	// FailClosed, admitted: false
+}

@@ -10,8 +10,9 @@
 -- guard in µs. Admits and counts one attempt when every limited window has room, is not within
 -- the guard of its end, and no reported window holds. Returns {1, 0, now} when admitted, else
 -- {0, µs until it might be, now}.
--- ARGV[1] = "observe": ARGV[2] is the reported window's reset (µs). Holds attempts until then
--- (at most a day ahead). Returns {1 if stored, 0, now}.
+-- ARGV[1] = "observe": ARGV[2] is the reported window's reset (µs), ARGV[3] how far ahead (µs) a
+-- reset may lie. Holds attempts until then; a reset already past, or further ahead than any
+-- plan's window can reset, is ignored. Returns {1 if stored, 0, now}.
 local t = redis.call('TIME')
 local sec = tonumber(t[1])
 local now = sec * 1000000 + tonumber(t[2])
@@ -26,8 +27,8 @@ local function extend(u)
 end
 
 if ARGV[1] == 'observe' then
-  local reset = math.min(tonumber(ARGV[2]), now + 86400000000)
-  if reset <= now then
+  local reset = tonumber(ARGV[2])
+  if reset <= now or reset > now + tonumber(ARGV[3]) then
     return {0, 0, now}
   end
   if reset > tonumber(redis.call('HGET', key, 'b') or 0) then

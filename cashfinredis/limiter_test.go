@@ -311,8 +311,9 @@ func rl(remaining int, reset time.Time) cashfin.RateLimit {
 
 // TestLimiterObserve: a window reported exhausted holds every limiter on the key (another
 // process's too) until its reset, on the Redis clock, stored under the key with an expiry; a
-// window with room, a reset already past, or no window at all stores nothing; a reset more than
-// a day ahead holds for a day.
+// window with room, a reset already past, or no window at all stores nothing; a reset further
+// ahead than any plan's window (cashfin.MaxWindowWait) is ignored, as NewPlanLimiter's Observe
+// ignores it, rather than holding every process for a day on one misbehaving header.
 func TestLimiterObserve(t *testing.T) {
 	forEachRedis(t, func(t *testing.T, b *backend) {
 		c := b.client(t)
@@ -327,7 +328,7 @@ func TestLimiterObserve(t *testing.T) {
 		now := b.now(t, c)
 		reset := now.Truncate(time.Second).Add(3 * time.Second)
 
-		for _, ignored := range []cashfin.RateLimit{{}, rl(1, reset), rl(0, now.Add(-time.Second)), {Remaining: 0, Reset: reset}} {
+		for _, ignored := range []cashfin.RateLimit{{}, rl(1, reset), rl(0, now.Add(-time.Second))} {
 			observer.Observe(ignored)
 			assert.Empty(t, b.keys(t, c), "stored for %+v", ignored)
 		}
@@ -350,10 +351,16 @@ func TestLimiterObserve(t *testing.T) {
 			require.NoError(t, err)
 			assert.Zero(t, wait, "admitted at the reset")
 
-			observer.Observe(rl(0, time.Unix(9_999_999_999, 0)))
+			for _, far := range []time.Time{reset.Add(cashfin.MaxWindowWait + time.Second), time.Unix(9_999_999_999, 0)} {
+				observer.Observe(rl(0, far))
+				wait, _, err = other.Try(context.Background())
+				require.NoError(t, err)
+				assert.Zero(t, wait, "a reset beyond any plan's window (%s) held the plan", far)
+			}
+			observer.Observe(rl(0, reset.Add(cashfin.MaxWindowWait)))
 			wait, _, err = other.Try(context.Background())
 			require.NoError(t, err)
-			assert.Equal(t, 24*time.Hour, wait, "a reset beyond a day")
+			assert.Equal(t, cashfin.MaxWindowWait, wait, "a reset as far as a plan's window can be")
 		}
 	})
 }

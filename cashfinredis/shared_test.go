@@ -205,16 +205,19 @@ func TestLimiterProcesses(t *testing.T) {
 
 // TestLimiterObserveIgnoresAMissingRemaining: a gateway that drops X-RateLimit-Remaining but
 // keeps the limit and the reset does not report a spent window, so the client's Observe holds
-// nobody; the same answer with "Remaining: 0" does.
+// nobody; the same answer with "Remaining: 0" does, with or without X-RateLimit-Limit (as
+// NewPlanLimiter's Observe does: a spent window is Remaining 0 and a reset ahead).
 func TestLimiterObserveIgnoresAMissingRemaining(t *testing.T) {
 	forEachRedis(t, func(t *testing.T, b *backend) {
 		for _, tc := range []struct {
-			remaining string
-			held      bool
-		}{{"", false}, {"0", true}} {
+			limit, remaining string
+			held             bool
+		}{{"60", "", false}, {"60", "none", false}, {"60", "0", true}, {"", "0", true}} {
 			reset := strconv.FormatInt(time.Now().Add(30*time.Second).Unix(), 10)
 			api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				w.Header().Set("X-RateLimit-Limit", "60")
+				if tc.limit != "" {
+					w.Header().Set("X-RateLimit-Limit", tc.limit)
+				}
 				w.Header().Set("X-RateLimit-Reset", reset)
 				if tc.remaining != "" {
 					w.Header().Set("X-RateLimit-Remaining", tc.remaining)
@@ -222,7 +225,7 @@ func TestLimiterObserveIgnoresAMissingRemaining(t *testing.T) {
 				w.Header().Set("Content-Type", "application/json")
 				fmt.Fprint(w, `{"success":true,"data":{"_id":"65a5f0c2e4b0a1b2c3d4e5f6","name":"Jane"}}`)
 			}))
-			key := b.prefix + "plan-" + tc.remaining
+			key := b.prefix + "plan-" + tc.limit + "-" + tc.remaining
 			l, err := cashfinredis.NewLimiter(b.client(t), key, cashfin.Plan{PerSecond: 100}, cashfinredis.Guard(0))
 			require.NoError(t, err)
 			client, err := cashfin.NewClient("cs_test_observe", cashfin.WithBaseURL(api.URL), cashfin.WithLimiter(l))
@@ -233,7 +236,7 @@ func TestLimiterObserveIgnoresAMissingRemaining(t *testing.T) {
 
 			wait, _, err := l.Try(context.Background())
 			require.NoError(t, err)
-			assert.Equal(t, tc.held, wait > 0, "Remaining %q: held %v", tc.remaining, wait)
+			assert.Equal(t, tc.held, wait > 0, "Limit %q, Remaining %q: held %v", tc.limit, tc.remaining, wait)
 		}
 	})
 }

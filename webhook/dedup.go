@@ -62,9 +62,12 @@ func NewMemoryDeduper(remember time.Duration, max int) Deduper {
 	if remember <= 0 || max < 1 {
 		panic("webhook: NewMemoryDeduper needs a positive remember duration and max")
 	}
-	return &memoryDeduper{remember: remember, max: max, now: time.Now,
+	return &memoryDeduper{remember: remember, max: max, now: memoryNow,
 		keys: make(map[string]*list.Element), order: list.New()}
 }
+
+// memoryNow is the clock of the Dedupers NewMemoryDeduper returns (a variable for tests).
+var memoryNow = time.Now
 
 // memoryDeduper is NewMemoryDeduper's Deduper. order holds the keys earliest-claimed first.
 type memoryDeduper struct {

@@ -274,6 +274,27 @@ func TestHandlerDedupByDefault(t *testing.T) {
 	assert.EqualValues(t, 2, failing.calls.Load(), "the redelivery of a failed event was not handled")
 }
 
+// TestHandlerDedupRemembersADayByDefault: without options, Handler remembers a handled event
+// for 24 hours (NewMemoryDeduper(24*time.Hour, 100_000)): a redelivery a nanosecond short of
+// that is a duplicate, one at 24 hours is handled again.
+func TestHandlerDedupRemembersADayByDefault(t *testing.T) {
+	now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	defer webhook.SetNewMemoryClock(func() time.Time { return now })()
+	var r recorder
+	h := webhook.Handler(testSecret, r.handle)
+	body := []byte(paymentBody)
+	sig := webhook.Sign(body, testSecret)
+	rec, _ := serve(h, http.MethodPost, body, sig, false)
+	assert.JSONEq(t, `{"received":true}`, rec.Body.String())
+	now = now.Add(24*time.Hour - time.Nanosecond)
+	rec, _ = serve(h, http.MethodPost, body, sig, false)
+	assert.JSONEq(t, `{"received":true,"duplicate":true}`, rec.Body.String(), "forgotten before 24 hours")
+	now = now.Add(time.Nanosecond)
+	rec, _ = serve(h, http.MethodPost, body, sig, false)
+	assert.JSONEq(t, `{"received":true}`, rec.Body.String(), "remembered beyond 24 hours")
+	assert.EqualValues(t, 2, r.calls.Load())
+}
+
 // TestHandlerWithDeduperNil: de-duplication off, every delivery is handled and answered as
 // before.
 func TestHandlerWithDeduperNil(t *testing.T) {

@@ -11,3 +11,11 @@ func SetFinishTimeout(d time.Duration) (restore func()) {
 	finishTimeout = d
 	return func() { finishTimeout = old }
 }
+
+// SetNewMemoryClock makes the Dedupers NewMemoryDeduper returns from now on (Handler's default
+// included) read the time from now, until restore is called.
+func SetNewMemoryClock(now func() time.Time) (restore func()) {
+	old := memoryNow
+	memoryNow = now
+	return func() { memoryNow = old }
+}
