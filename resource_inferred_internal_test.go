@@ -24,9 +24,7 @@ type invoiceJSON struct {
 	Active *bool  `json:"active" cashfin:"inferred"`
 }
 
-func (w invoiceJSON) value() invoice {
-	return invoice{ID: w.ID, Title: w.Title, Status: w.Status, Active: w.Active}
-}
+func (w invoiceJSON) value() invoice { return invoice(w) }
 
 // TestNewResourceGetsTolerantDecodingByItsTags (issue 15): a resource gets tolerant decoding of
 // its inferred fields from the generic calls (get, list, listPages) by tagging them, with no code
