@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -417,6 +419,37 @@ func TestFarFutureResetIsRefusedWithoutSending(t *testing.T) {
 			assert.Contains(t, apiErr.Message, "the window resets in more than a year", name)
 			assert.Equal(t, 365*24*time.Hour, apiErr.RetryAfter, name)
 		}
+	}
+}
+
+// TestSpentWindowIn429IsRefusedWithoutWaitingFirst (issue 15): a 429 that reports its window
+// spent until further ahead than the call may wait (centuries, or only a minute) ends the call at
+// once, as ErrRateLimited: the retry would be refused without sending, so the Retry-After or
+// backoff is not slept first. Against a loopback server, as a real one answers.
+func TestSpentWindowIn429IsRefusedWithoutWaitingFirst(t *testing.T) {
+	t.Parallel()
+	for _, reset := range []string{"9999999999", "32503680000", strconv.FormatInt(time.Now().Add(time.Minute).Unix(), 10)} {
+		var sent atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			sent.Add(1)
+			h := w.Header()
+			h.Set("X-RateLimit-Limit", "5")
+			h.Set("X-RateLimit-Remaining", "0")
+			h.Set("X-RateLimit-Reset", reset)
+			h.Set("Retry-After", "3")
+			w.WriteHeader(http.StatusTooManyRequests)
+			_, _ = w.Write([]byte(`{"success": false, "error": "Rate limit exceeded. Please try again later.", "retry_after": 3}`))
+		}))
+		c, err := cashfin.NewClient(testSecret, cashfin.WithBaseURL(srv.URL), cashfin.WithRetryWait(time.Millisecond, 5*time.Second))
+		require.NoError(t, err)
+		start := time.Now()
+		_, err = c.Contacts.Get(context.Background(), testID)
+		elapsed := time.Since(start)
+		srv.Close()
+		require.ErrorIs(t, err, cashfin.ErrRateLimited, reset)
+		assert.Contains(t, err.Error(), "attempt 1 was answered 429, and its retry was not sent", reset)
+		assert.Equal(t, int32(1), sent.Load(), reset)
+		assert.Less(t, elapsed, time.Second, "%s: the Retry-After was slept before a refusal that was certain", reset)
 	}
 }
 

@@ -29,9 +29,10 @@ type RateLimitObserver interface {
 	Observe(RateLimit)
 }
 
-// Plan is a Cashfin plan's request allowance, counted per client secret in fixed
-// windows aligned to the clock: the second, the minute and the UTC day. A zero
-// field means no limit for that window.
+// Plan is a Cashfin plan's request allowance in three windows: the second, the minute and the
+// UTC day. That the API counts it per client secret, in fixed windows aligned to the clock, is
+// inferred (the rate-limiting guide gives the limits and a Unix-time X-RateLimit-Reset, not how
+// it counts). A zero field means no limit for that window.
 type Plan struct {
 	PerSecond, PerMinute, PerDay int
 }

@@ -33,6 +33,9 @@ func (h *Handler) record(next step) step {
 		x.w = sw
 		defer func() { h.requests.finish(e, sw.status) }()
 		next(x)
+		if sw.status == 0 {
+			sw.status = http.StatusOK // net/http's answer to a handler (one given to Handle) that wrote nothing
+		}
 	}
 }
 

@@ -126,6 +126,8 @@ func TestServerClientRefusesLongerWindows(t *testing.T) {
 			if err == nil {
 				assert.NotEqual(t, last.UTC().Truncate(tc.window), time.Now().UTC().Truncate(tc.window),
 					"a call past the exhausted window succeeded without waiting for the next one")
+				assert.Less(t, time.Since(last), 2*time.Second,
+					"the client waited out the %s window instead of refusing it", name)
 				return
 			}
 			assert.ErrorIs(t, err, cashfin.ErrRateLimited)

@@ -133,6 +133,23 @@ func TestHandleIsRecorded(t *testing.T) {
 	assert.Equal(t, http.StatusCreated, reqs[0].Status)
 }
 
+// TestHandleRecordsTheImplicitStatus checks that a request whose handler writes nothing, which
+// net/http answers with 200 and no body, is recorded with 200: not 0, which Requests keeps for a
+// request still being served.
+func TestHandleRecordsTheImplicitStatus(t *testing.T) {
+	srv := cashfintest.NewServer()
+	defer srv.Close()
+	srv.Handle("POST /business/invoice/send/{id}", http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	hr, err := http.NewRequest(http.MethodPost, srv.URL+"/business/invoice/send/inv1", nil)
+	require.NoError(t, err)
+	hr.Header.Set("Authorization", srv.Secret)
+	resp, err := rawClient(t).Do(hr)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, []int{http.StatusOK}, statuses(srv.Requests()))
+}
+
 // TestHandleMeetsQueuedFailures checks that FailNext and FailNextWith answer a request for an
 // added route before its handler, and that the SDK's retry then reaches the handler.
 func TestHandleMeetsQueuedFailures(t *testing.T) {

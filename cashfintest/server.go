@@ -116,7 +116,9 @@ func (s *Server) Close() { s.ts.Close() }
 // bound: a test that sets one wants to see that. Only in the last second or so of the minute
 // (or day), when that window ends with the second, does the client wait for it, and the call
 // is then admitted. opts come after those and override them: a cashfin.WithHTTPClient of your
-// own replaces the pacing too. It panics if an option fails, as httptest does on setup errors.
+// own replaces the pacing too, and a cashfin.WithRetryWait whose maximum is under a second makes
+// the client refuse the per-second window as well, at once, as it refuses any wait beyond its
+// bound. It panics if an option fails, as httptest does on setup errors.
 //
 //	client := srv.Client(cashfin.WithMaxRetries(0))
 func (s *Server) Client(opts ...cashfin.Option) *cashfin.Client {

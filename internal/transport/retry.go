@@ -20,6 +20,9 @@ type policy struct {
 	logger *slog.Logger
 	redact redactor // for what the server put in an error or a header
 	window *window  // the server's rate-limit window, updated from every response
+	// windowWaitMax is Config.WindowWaitMax: how far ahead a window's reset may be for an attempt
+	// to wait for it, when longer than the call's WaitMax.
+	windowWaitMax time.Duration
 	// observe, when set, is told the window of every response that reports one (see Config).
 	observe func(RateLimit)
 }
@@ -32,6 +35,8 @@ type policy struct {
 //     408, 429, 500, 502, 503 and 504, at most the call's MaxRetries times;
 //   - waits an exponential backoff with jitter, or the server's Retry-After when that is within
 //     the call's WaitMax, and gives up at once (handing back the response) when it is longer;
+//     it does not wait when the server's window is spent until further ahead than the call may
+//     wait, since the retry is then refused without sending;
 //   - gives up at once, recording why in st.abandoned, when a retry is due but the context has
 //     ended or its deadline would pass before the next attempt starts;
 //   - logs one Debug record per attempt.
@@ -46,6 +51,9 @@ func (p *policy) check(ctx context.Context, resp *http.Response, err error) (boo
 	}
 	p.observeWindow(st, resp, err)
 	retry, wait := decide(st.call, st.n, resp, err)
+	if retry && p.windowRefuses(st.call) {
+		wait = 0 // the retry is refused without sending (see awaitWindow): no use waiting first
+	}
 	if retry {
 		dl, ok := ctx.Deadline()
 		switch {

@@ -125,18 +125,17 @@ func (t *Transport) RedactError(err error) error { return t.redact.err(err) }
 
 // Transport runs requests. It is safe for concurrent use.
 type Transport struct {
-	base          string
-	baseURL       url.URL // base, parsed
-	path          string  // the base URL's path prefix, for Response.Path
-	auth          []string
-	ua            []string
-	rc            *retryablehttp.Client
-	call          Call // the defaults, for a Request without its own
-	policy        policy
-	limiter       Limiter
-	redact        redactor
-	window        window
-	windowWaitMax time.Duration // see Config.WindowWaitMax
+	base    string
+	baseURL url.URL // base, parsed
+	path    string  // the base URL's path prefix, for Response.Path
+	auth    []string
+	ua      []string
+	rc      *retryablehttp.Client
+	call    Call // the defaults, for a Request without its own
+	policy  policy
+	limiter Limiter
+	redact  redactor
+	window  window
 }
 
 var (
@@ -171,14 +170,13 @@ func New(cfg Config) *Transport {
 
 	rd := newRedactor(cfg.Secret)
 	t := &Transport{
-		base:          cfg.BaseURL,
-		baseURL:       baseURL,
-		path:          basePath,
-		auth:          []string{cfg.Secret},
-		ua:            []string{cfg.UserAgent},
-		limiter:       cfg.Limiter,
-		redact:        rd,
-		windowWaitMax: cfg.WindowWaitMax,
+		base:    cfg.BaseURL,
+		baseURL: baseURL,
+		path:    basePath,
+		auth:    []string{cfg.Secret},
+		ua:      []string{cfg.UserAgent},
+		limiter: cfg.Limiter,
+		redact:  rd,
 		call: Call{
 			MaxRetries: cfg.MaxRetries,
 			WaitMin:    cfg.RetryWaitMin,
@@ -186,7 +184,7 @@ func New(cfg Config) *Transport {
 			Timeout:    cfg.Timeout,
 			Header:     cfg.Header,
 		},
-		policy: policy{logger: cfg.Logger, redact: rd, observe: cfg.Observe},
+		policy: policy{logger: cfg.Logger, redact: rd, observe: cfg.Observe, windowWaitMax: cfg.WindowWaitMax},
 	}
 	t.policy.window = &t.window
 	t.rc = &retryablehttp.Client{

@@ -158,8 +158,8 @@ func (t *Transport) awaitWindow(ctx context.Context, call *Call) error {
 	if left <= 0 {
 		return nil
 	}
-	bound := max(call.WaitMax, t.windowWaitMax)
-	t.policy.logWindow(ctx, left, left <= bound, t.windowWaitMax > call.WaitMax)
+	bound := t.policy.windowBound(call)
+	t.policy.logWindow(ctx, left, left <= bound, t.policy.windowWaitMax > call.WaitMax)
 	if left > bound {
 		return &WindowError{Left: left, RateLimit: rl}
 	}
@@ -179,6 +179,17 @@ func Sleep(ctx context.Context, d time.Duration) error {
 	case <-timer.C:
 		return nil
 	}
+}
+
+// windowBound is how far ahead a reset of the server's window may be for call to wait for it:
+// its longest retry wait, or Config.WindowWaitMax when longer.
+func (p *policy) windowBound(call *Call) time.Duration { return max(call.WaitMax, p.windowWaitMax) }
+
+// windowRefuses reports whether the server's window is spent until further ahead than call may
+// wait, so that awaitWindow will refuse its next attempt without sending it.
+func (p *policy) windowRefuses(call *Call) bool {
+	left, _ := p.window.exhausted(time.Now())
+	return left > p.windowBound(call)
 }
 
 // deadlineFirstError is a wait not begun because the context's deadline would pass before it
