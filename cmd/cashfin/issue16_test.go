@@ -411,3 +411,53 @@ func TestChainedRowsInEveryOrder(t *testing.T) {
 	assert.Equal(t, "created 1, skipped 3 (duplicates 0, existing 3), failed 0", summaryLine(res.stderr))
 	assert.Len(t, srv.Contacts(), 3)
 }
+
+// TestCreatePhonesAsImport: create (and update) send a phone as an import does: parsed under
+// --phone-region (default KE) and sent in E.164, or as written with --keep-phones; a value that
+// is not one phone number is exit 2 with the import's reason, and nothing is sent.
+func TestCreatePhonesAsImport(t *testing.T) {
+	customer := func(phone string, more ...string) []string {
+		return append([]string{"customers", "create", "--name", "Acme", "--email", "a@acme.co.ke", "--phone", phone,
+			"--country", "Kenya", "--currency", "KES"}, more...)
+	}
+	srv := newServer(t)
+	c := newCLI(t, srv)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"contacts", "create", "--name", "Ann", "--phone", "0712 345 678"}, "+254712345678"},
+		{[]string{"contacts", "create", "--name", "Ann", "--phone", "0772 123456", "--phone-region", "ug"}, "+256772123456"},
+		{[]string{"contacts", "create", "--name", "Ann", "--phone", "0712 345 678", "--keep-phones"}, "0712 345 678"},
+		{customer("0712 345 678"), "+254712345678"},
+	} {
+		srv.Reset()
+		res := c.run(tc.args...)
+		require.Equal(t, exitOK, res.code, "%q: %s", tc.args, res.stderr)
+		body := requestsTo(srv, http.MethodPost)
+		require.Len(t, body, 1)
+		assert.Contains(t, string(body[0].Body), `"phone":"`+tc.want+`"`, "%q", tc.args)
+	}
+	id := seedCustomers(srv, 1)[0].ID
+	res := c.run("customers", "update", id, "--phone", "0722 000 111")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Equal(t, "+254722000111", srv.Customers()[0].Phone, "update too")
+
+	dry := newCLI(t, nil).run("contacts", "import", writeFile(t, "mangled.csv", excelMangled), "--dry-run")
+	for i, phone := range []string{"2.54712E+11", "call me", "0712 345 684 / 0733 111 222"} {
+		_, why, _ := strings.Cut(lineOf(dry.stderr, fmt.Sprintf("line %d: ", i+2)), ": ")
+		require.NotEmpty(t, why)
+		for _, args := range [][]string{{"contacts", "create", "--name", "Ann", "--phone", phone}, customer(phone), {"customers", "update", id, "--phone", phone}} {
+			srv.Reset()
+			res := c.run(args...)
+			assert.Equal(t, exitUsage, res.code, "%q: %s", args, res.stderr)
+			assert.Equal(t, "cashfin: "+args[0]+" "+args[1]+": "+why+"\n", res.stderr, "the import's reason")
+			assert.Empty(t, srv.Requests(), "nothing sent")
+		}
+	}
+	srv.Reset()
+	res = c.run("contacts", "create", "--name", "Ann", "--phone", "0712 345 678", "--phone-region", "XX")
+	assert.Equal(t, exitUsage, res.code, res.stderr)
+	assert.Contains(t, res.stderr, `--phone-region "XX": not a region libphonenumber knows`)
+	assert.Empty(t, srv.Requests(), "nothing sent")
+}
