@@ -461,3 +461,53 @@ func TestCreatePhonesAsImport(t *testing.T) {
 	assert.Contains(t, res.stderr, `--phone-region "XX": not a region libphonenumber knows`)
 	assert.Empty(t, srv.Requests(), "nothing sent")
 }
+
+// TestCurrencyCodeUpperCased: a currency is an ISO 4217 code, as the Customers doc shows it (KES):
+// create, update and import trim and upper-case a three-letter code, and refuse anything else,
+// create and update with exit 2 and nothing sent, import with the row in the errors file.
+func TestCurrencyCodeUpperCased(t *testing.T) {
+	srv := newServer(t)
+	c := newCLI(t, srv)
+	create := func(currency string) result {
+		return c.run("customers", "create", "--name", "Acme", "--email", "a@acme.co.ke", "--phone", "+254712345678",
+			"--country", "Kenya", "--currency", currency)
+	}
+	res := create(" kes ")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	require.Len(t, srv.Customers(), 1)
+	assert.Equal(t, "KES", srv.Customers()[0].Currency)
+	id := srv.Customers()[0].ID
+	res = c.run("customers", "update", id, "--currency", "ugx")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Equal(t, "UGX", srv.Customers()[0].Currency)
+
+	for _, bad := range []string{"kesh", "K3S", "Ksh.", "€", "k s"} {
+		srv.Reset()
+		res := create(bad)
+		assert.Equal(t, exitUsage, res.code, "%q: %s", bad, res.stderr)
+		assert.Equal(t, fmt.Sprintf("cashfin: customers create: --currency %q: want a three-letter ISO 4217 code, such as KES or USD\n", bad), res.stderr)
+		assert.Empty(t, srv.Requests(), "nothing sent")
+		res = c.run("customers", "import", writeFile(t, "c.csv", "name,email,phone\nAnn,ann@x.co,0712345678\n"), "--country", "Kenya", "--currency", bad)
+		assert.Equal(t, exitUsage, res.code, "a bad --currency default: %s", res.stderr)
+		assert.Empty(t, srv.Requests(), "nothing sent")
+	}
+
+	srv.Reset()
+	in := writeFile(t, "customers.csv", "name,email,phone,currency\n"+
+		"Ann,ann@x.co,0712345678,kes\n"+
+		"Ben,ben@x.co,0722000111, Usd \n"+
+		"Cid,cid@x.co,0733000222,\n"+
+		"Dee,dee@x.co,0744000333,shillings\n")
+	errPath := filepath.Join(t.TempDir(), "errors.csv")
+	res = c.run("customers", "import", in, "--country", "Kenya", "--currency", "tzs", "--rate", "0", "--errors", errPath)
+	assert.Equal(t, exitFailure, res.code, res.stderr)
+	assert.Equal(t, "created 3, skipped 0 (duplicates 0, existing 0), failed 1", summaryLine(res.stderr))
+	got := map[string]string{}
+	for _, cu := range srv.Customers() {
+		got[cu.Name] = cu.Currency
+	}
+	assert.Equal(t, map[string]string{"Ann": "KES", "Ben": "USD", "Cid": "TZS"}, got)
+	recs := readCSVFile(t, errPath)
+	require.Len(t, recs, 2)
+	assert.Equal(t, []string{"5", `currency "shillings": want a three-letter ISO 4217 code, such as KES or USD`}, recs[1][len(recs[1])-2:])
+}
