@@ -511,3 +511,31 @@ func TestCurrencyCodeUpperCased(t *testing.T) {
 	require.Len(t, recs, 2)
 	assert.Equal(t, []string{"5", `currency "shillings": want a three-letter ISO 4217 code, such as KES or USD`}, recs[1][len(recs[1])-2:])
 }
+
+// TestSkipReasonThroughATaughtEmail: a row skipped through an email the importer learned from
+// another row (one with an email, found by name and phone to be a person without one) names that
+// row, not a "same email" its match never had; the plain reasons stay as they were.
+func TestSkipReasonThroughATaughtEmail(t *testing.T) {
+	srv := newServer(t)
+	in := writeFile(t, "taught.csv", "name,email,phone\n"+
+		"Ann Otieno,,0712345678\n"+ // line 2: no email
+		"Ann Otieno,ann@x.co,+254712345678\n"+ // line 3: line 2, by name and phone; ann@x.co is line 2 from now on
+		"A. Otieno,ANN@x.co,\n"+ // line 4: line 2, through line 3's email
+		"Ben Kariuki,ben@x.co,\n"+
+		"Ben K.,Ben@x.co,\n") // line 6: plain same email
+	res := newCLI(t, srv).run("contacts", "import", in, "--rate", "0")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Contains(t, res.stderr, "line 3: same person as line 2 (same name and phone)\n")
+	assert.Contains(t, res.stderr, "line 4: same person as line 2 (same email as line 3, found to be them by name and phone)\n")
+	assert.Contains(t, res.stderr, "line 6: same person as line 5 (same email)\n")
+
+	srv = newServer(t)
+	id := srv.AddContacts(cashfin.Contact{Name: "Ann Otieno", Phone: "+254712345678"})[0].ID
+	in = writeFile(t, "taught.csv", "name,email,phone\n"+
+		"Ann Otieno,ann@x.co,0712345678\n"+ // line 2: the server's record, by name and phone
+		"A. Otieno,ANN@x.co,\n") // line 3: that record, through line 2's email
+	res = newCLI(t, srv).run("contacts", "import", in, "--rate", "0", "--skip-existing")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Contains(t, res.stderr, "line 2: same person as contact "+id+" on the server (same name and phone)\n")
+	assert.Contains(t, res.stderr, "line 3: same person as contact "+id+" on the server (same email as line 2, found to be them by name and phone)\n")
+}
