@@ -539,3 +539,49 @@ func TestSkipReasonThroughATaughtEmail(t *testing.T) {
 	assert.Contains(t, res.stderr, "line 2: same person as contact "+id+" on the server (same name and phone)\n")
 	assert.Contains(t, res.stderr, "line 3: same person as contact "+id+" on the server (same email as line 2, found to be them by name and phone)\n")
 }
+
+// TestImportOldXLSRefused: an old binary .xls workbook (an OLE2 compound file) is exit 2, saying
+// to save it as .xlsx or CSV, and nothing is sent, in a dry run or not.
+func TestImportOldXLSRefused(t *testing.T) {
+	xls := append([]byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), make([]byte, 504)...) // the header sector of a compound file
+	xls = append(xls, "Name\tPhone\nAmina\t0712345678\n"...)
+	in := filepath.Join(t.TempDir(), "contacts.xls")
+	require.NoError(t, os.WriteFile(in, xls, 0o600))
+	srv := newServer(t)
+	for _, args := range [][]string{{"contacts", "import", in, "--rate", "0"}, {"customers", "import", in, "--dry-run", "--currency", "KES"}} {
+		res := newCLI(t, srv).run(args...)
+		assert.Equal(t, exitUsage, res.code, "%q: %s", args, res.stderr)
+		assert.Contains(t, res.stderr, "save it as .xlsx or CSV", "%q", args)
+		assert.Equal(t, 1, strings.Count(res.stderr, "\n"), "one line: %s", res.stderr)
+		assert.Empty(t, srv.Requests(), "nothing sent")
+	}
+}
+
+// TestImportWorkbookSheet: --sheet NAME imports that sheet's rows, and only them; a sheet the
+// workbook lacks is exit 2, naming the sheets it has.
+func TestImportWorkbookSheet(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	require.NoError(t, f.SetSheetRow("Sheet1", "A1", &[]any{"Name", "Phone"}))
+	require.NoError(t, f.SetSheetRow("Sheet1", "A2", &[]any{"Head Office", 254202222333}))
+	_, err := f.NewSheet("Nairobi Office")
+	require.NoError(t, err)
+	require.NoError(t, f.SetSheetRow("Nairobi Office", "A1", &[]any{"Full Name", "E-mail", "Mobile"}))
+	require.NoError(t, f.SetSheetRow("Nairobi Office", "A2", &[]any{"Wanjikũ Kamau", "w@acme.co.ke", 254712345678}))
+	require.NoError(t, f.SetSheetRow("Nairobi Office", "A3", &[]any{"Brian Otieno", "", "0722 000 111"}))
+	book := filepath.Join(t.TempDir(), "offices.xlsx")
+	require.NoError(t, f.SaveAs(book))
+
+	srv := newServer(t)
+	res := newCLI(t, srv).run("contacts", "import", book, "--sheet", "Nairobi Office", "--rate", "0")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Equal(t, "created 2, skipped 0 (duplicates 0, existing 0), failed 0", summaryLine(res.stderr))
+	assert.Equal(t, []person{{"Brian Otieno", "", "+254722000111", "", ""}, {"Wanjikũ Kamau", "w@acme.co.ke", "+254712345678", "", ""}},
+		people(srv.Contacts()), "that sheet's rows, and not the first sheet's")
+
+	srv.Reset()
+	res = newCLI(t, srv).run("contacts", "import", book, "--sheet", "Mombasa", "--rate", "0")
+	assert.Equal(t, exitUsage, res.code, res.stderr)
+	assert.Contains(t, res.stderr, `--sheet "Mombasa": no such sheet in the workbook (it has: Sheet1, Nairobi Office)`)
+	assert.Empty(t, srv.Requests(), "nothing sent")
+}
