@@ -38,6 +38,30 @@ func customerType(v bulk.Values) string {
 	return fmt.Sprintf("type %q: want individual or business", v["type"])
 }
 
+// currencyCode writes a customer's currency as an ISO 4217 code is written (KES, USD: three
+// letters, upper case, as the Customers doc shows them), or says why it is not one.
+func currencyCode(v bulk.Values) string {
+	c := strings.ToUpper(strings.TrimSpace(v["currency"]))
+	if c == "" {
+		return ""
+	}
+	if len(c) != 3 || strings.Trim(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+		return fmt.Sprintf("currency %q: want a three-letter ISO 4217 code, such as KES or USD", v["currency"])
+	}
+	v["currency"] = c
+	return ""
+}
+
+// customerValues checks a customer's values and writes them as the API spells them (the type,
+// the currency), or says what is wrong: the one check of create, update, an import's defaults and
+// its rows.
+func customerValues(v bulk.Values) string {
+	if why := customerType(v); why != "" {
+		return why
+	}
+	return currencyCode(v)
+}
+
 // customers is the Customers resource.
 var customers = &resource[cashfin.Customer]{
 	Resource: &bulk.Resource[cashfin.Customer]{
@@ -49,7 +73,7 @@ var customers = &resource[cashfin.Customer]{
 		Person: func(c *cashfin.Customer) bulk.Person {
 			return bulk.Person{Name: c.Name, Email: c.Email, Phone: c.Phone}
 		},
-		Check: customerType,
+		Check: customerValues,
 		Create: func(ctx context.Context, c *cashfin.Client, v bulk.Values, key string, opts ...cashfin.CallOption) (*cashfin.Customer, error) {
 			return c.Customers.Create(ctx, &cashfin.CustomerCreateParams{Name: v["name"], Email: v["email"], Phone: v["phone"],
 				Country: v["country"], Currency: v["currency"], Company: v["company"], Address: v["address"], City: v["city"],
@@ -63,7 +87,7 @@ var customers = &resource[cashfin.Customer]{
 	detail:   customerColumns,
 	imported: []string{"name", "email", "phone", "country", "currency", "company", "address", "city", "type"},
 	defaults: []string{"country", "currency"},
-	tidy:     customerType,
+	tidy:     customerValues,
 	get: func(ctx context.Context, c *cashfin.Client, id string, opts ...cashfin.CallOption) (*cashfin.Customer, error) {
 		return c.Customers.Get(ctx, id, opts...)
 	},

@@ -29,7 +29,7 @@ type importFlags struct {
 // importSynopsis is the arguments of "GROUP import" for r.
 func importSynopsis[T any](r *resource[T]) string {
 	s := "FILE [--concurrency N] [--rate R | --plan PLAN [--redis URL]] [--skip-existing] [--dry-run]\n[--errors OUT.csv] " +
-		"[--map COLUMN=FIELD]... [--encoding E] [--delimiter D]\n[--sheet NAME] [--phone-region CC] [--keep-phones] [--skipped FILE]"
+		"[--map COLUMN=FIELD]... [--encoding E] [--delimiter D]\n[--sheet NAME] " + phoneSynopsis + " [--skipped FILE]"
 	var defaults []string
 	for _, d := range r.defaults {
 		for _, f := range r.fields {
@@ -69,8 +69,7 @@ func importFlagsOn[T any](fs *flag.FlagSet, r *resource[T]) (*importFlags, func(
 	fs.BoolVar(&fl.dryRun, "dry-run", false, "validate and report, sending nothing")
 	fs.StringVar(&fl.errorsPath, "errors", "", "write every failed row, with its line and the reason, to this CSV `file` (none when nothing failed)")
 	fs.StringVar(&fl.skippedPath, "skipped", "", "list every skipped row, with what it duplicates, in this `file` (default: a new file, past 20 of them)")
-	fs.StringVar(&fl.input.Region, "phone-region", rows.DefaultRegion, "the `region` of phone numbers written without a country code; they are sent in E.164 (+254712345678)")
-	fs.BoolVar(&fl.input.KeepPhones, "keep-phones", false, "send phone numbers exactly as written: no check, no E.164")
+	phoneFlagsOn(fs, &fl.input.Phones)
 	fs.StringVar(&fl.input.Sheet, "sheet", "", "the workbook sheet to read (.xlsx; default: the first visible one)")
 	fs.StringVar(&fl.input.Encoding, "encoding", "", "the file's encoding: utf-8 (default; UTF-16 is found by its byte-order mark), windows-1252, latin1 or utf-16")
 	delimiter := fs.String("delimiter", "", "CSV delimiter: , ; tab or any one character (default: found from the header line)")

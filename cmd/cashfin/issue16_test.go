@@ -411,3 +411,177 @@ func TestChainedRowsInEveryOrder(t *testing.T) {
 	assert.Equal(t, "created 1, skipped 3 (duplicates 0, existing 3), failed 0", summaryLine(res.stderr))
 	assert.Len(t, srv.Contacts(), 3)
 }
+
+// TestCreatePhonesAsImport: create (and update) send a phone as an import does: parsed under
+// --phone-region (default KE) and sent in E.164, or as written with --keep-phones; a value that
+// is not one phone number is exit 2 with the import's reason, and nothing is sent.
+func TestCreatePhonesAsImport(t *testing.T) {
+	customer := func(phone string, more ...string) []string {
+		return append([]string{"customers", "create", "--name", "Acme", "--email", "a@acme.co.ke", "--phone", phone,
+			"--country", "Kenya", "--currency", "KES"}, more...)
+	}
+	srv := newServer(t)
+	c := newCLI(t, srv)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"contacts", "create", "--name", "Ann", "--phone", "0712 345 678"}, "+254712345678"},
+		{[]string{"contacts", "create", "--name", "Ann", "--phone", "0772 123456", "--phone-region", "ug"}, "+256772123456"},
+		{[]string{"contacts", "create", "--name", "Ann", "--phone", "0712 345 678", "--keep-phones"}, "0712 345 678"},
+		{customer("0712 345 678"), "+254712345678"},
+	} {
+		srv.Reset()
+		res := c.run(tc.args...)
+		require.Equal(t, exitOK, res.code, "%q: %s", tc.args, res.stderr)
+		body := requestsTo(srv, http.MethodPost)
+		require.Len(t, body, 1)
+		assert.Contains(t, string(body[0].Body), `"phone":"`+tc.want+`"`, "%q", tc.args)
+	}
+	id := seedCustomers(srv, 1)[0].ID
+	res := c.run("customers", "update", id, "--phone", "0722 000 111")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Equal(t, "+254722000111", srv.Customers()[0].Phone, "update too")
+
+	dry := newCLI(t, nil).run("contacts", "import", writeFile(t, "mangled.csv", excelMangled), "--dry-run")
+	for i, phone := range []string{"2.54712E+11", "call me", "0712 345 684 / 0733 111 222"} {
+		_, why, _ := strings.Cut(lineOf(dry.stderr, fmt.Sprintf("line %d: ", i+2)), ": ")
+		require.NotEmpty(t, why)
+		for _, args := range [][]string{{"contacts", "create", "--name", "Ann", "--phone", phone}, customer(phone), {"customers", "update", id, "--phone", phone}} {
+			srv.Reset()
+			res := c.run(args...)
+			assert.Equal(t, exitUsage, res.code, "%q: %s", args, res.stderr)
+			assert.Equal(t, "cashfin: "+args[0]+" "+args[1]+": "+why+"\n", res.stderr, "the import's reason")
+			assert.Empty(t, srv.Requests(), "nothing sent")
+		}
+	}
+	srv.Reset()
+	res = c.run("contacts", "create", "--name", "Ann", "--phone", "0712 345 678", "--phone-region", "XX")
+	assert.Equal(t, exitUsage, res.code, res.stderr)
+	assert.Contains(t, res.stderr, `--phone-region "XX": not a region libphonenumber knows`)
+	assert.Empty(t, srv.Requests(), "nothing sent")
+}
+
+// TestCurrencyCodeUpperCased: a currency is an ISO 4217 code, as the Customers doc shows it (KES):
+// create, update and import trim and upper-case a three-letter code, and refuse anything else,
+// create and update with exit 2 and nothing sent, import with the row in the errors file.
+func TestCurrencyCodeUpperCased(t *testing.T) {
+	srv := newServer(t)
+	c := newCLI(t, srv)
+	create := func(currency string) result {
+		return c.run("customers", "create", "--name", "Acme", "--email", "a@acme.co.ke", "--phone", "+254712345678",
+			"--country", "Kenya", "--currency", currency)
+	}
+	res := create(" kes ")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	require.Len(t, srv.Customers(), 1)
+	assert.Equal(t, "KES", srv.Customers()[0].Currency)
+	id := srv.Customers()[0].ID
+	res = c.run("customers", "update", id, "--currency", "ugx")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Equal(t, "UGX", srv.Customers()[0].Currency)
+
+	for _, bad := range []string{"kesh", "K3S", "Ksh.", "€", "k s"} {
+		srv.Reset()
+		res := create(bad)
+		assert.Equal(t, exitUsage, res.code, "%q: %s", bad, res.stderr)
+		assert.Equal(t, fmt.Sprintf("cashfin: customers create: --currency %q: want a three-letter ISO 4217 code, such as KES or USD\n", bad), res.stderr)
+		assert.Empty(t, srv.Requests(), "nothing sent")
+		res = c.run("customers", "import", writeFile(t, "c.csv", "name,email,phone\nAnn,ann@x.co,0712345678\n"), "--country", "Kenya", "--currency", bad)
+		assert.Equal(t, exitUsage, res.code, "a bad --currency default: %s", res.stderr)
+		assert.Empty(t, srv.Requests(), "nothing sent")
+	}
+
+	srv.Reset()
+	in := writeFile(t, "customers.csv", "name,email,phone,currency\n"+
+		"Ann,ann@x.co,0712345678,kes\n"+
+		"Ben,ben@x.co,0722000111, Usd \n"+
+		"Cid,cid@x.co,0733000222,\n"+
+		"Dee,dee@x.co,0744000333,shillings\n")
+	errPath := filepath.Join(t.TempDir(), "errors.csv")
+	res = c.run("customers", "import", in, "--country", "Kenya", "--currency", "tzs", "--rate", "0", "--errors", errPath)
+	assert.Equal(t, exitFailure, res.code, res.stderr)
+	assert.Equal(t, "created 3, skipped 0 (duplicates 0, existing 0), failed 1", summaryLine(res.stderr))
+	got := map[string]string{}
+	for _, cu := range srv.Customers() {
+		got[cu.Name] = cu.Currency
+	}
+	assert.Equal(t, map[string]string{"Ann": "KES", "Ben": "USD", "Cid": "TZS"}, got)
+	recs := readCSVFile(t, errPath)
+	require.Len(t, recs, 2)
+	assert.Equal(t, []string{"5", `currency "shillings": want a three-letter ISO 4217 code, such as KES or USD`}, recs[1][len(recs[1])-2:])
+}
+
+// TestSkipReasonThroughATaughtEmail: a row skipped through an email the importer learned from
+// another row (one with an email, found by name and phone to be a person without one) names that
+// row, not a "same email" its match never had; the plain reasons stay as they were.
+func TestSkipReasonThroughATaughtEmail(t *testing.T) {
+	srv := newServer(t)
+	in := writeFile(t, "taught.csv", "name,email,phone\n"+
+		"Ann Otieno,,0712345678\n"+ // line 2: no email
+		"Ann Otieno,ann@x.co,+254712345678\n"+ // line 3: line 2, by name and phone; ann@x.co is line 2 from now on
+		"A. Otieno,ANN@x.co,\n"+ // line 4: line 2, through line 3's email
+		"Ben Kariuki,ben@x.co,\n"+
+		"Ben K.,Ben@x.co,\n") // line 6: plain same email
+	res := newCLI(t, srv).run("contacts", "import", in, "--rate", "0")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Contains(t, res.stderr, "line 3: same person as line 2 (same name and phone)\n")
+	assert.Contains(t, res.stderr, "line 4: same person as line 2 (same email as line 3, found to be them by name and phone)\n")
+	assert.Contains(t, res.stderr, "line 6: same person as line 5 (same email)\n")
+
+	srv = newServer(t)
+	id := srv.AddContacts(cashfin.Contact{Name: "Ann Otieno", Phone: "+254712345678"})[0].ID
+	in = writeFile(t, "taught.csv", "name,email,phone\n"+
+		"Ann Otieno,ann@x.co,0712345678\n"+ // line 2: the server's record, by name and phone
+		"A. Otieno,ANN@x.co,\n") // line 3: that record, through line 2's email
+	res = newCLI(t, srv).run("contacts", "import", in, "--rate", "0", "--skip-existing")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Contains(t, res.stderr, "line 2: same person as contact "+id+" on the server (same name and phone)\n")
+	assert.Contains(t, res.stderr, "line 3: same person as contact "+id+" on the server (same email as line 2, found to be them by name and phone)\n")
+}
+
+// TestImportOldXLSRefused: an old binary .xls workbook (an OLE2 compound file) is exit 2, saying
+// to save it as .xlsx or CSV, and nothing is sent, in a dry run or not.
+func TestImportOldXLSRefused(t *testing.T) {
+	xls := append([]byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), make([]byte, 504)...) // the header sector of a compound file
+	xls = append(xls, "Name\tPhone\nAmina\t0712345678\n"...)
+	in := filepath.Join(t.TempDir(), "contacts.xls")
+	require.NoError(t, os.WriteFile(in, xls, 0o600))
+	srv := newServer(t)
+	for _, args := range [][]string{{"contacts", "import", in, "--rate", "0"}, {"customers", "import", in, "--dry-run", "--currency", "KES"}} {
+		res := newCLI(t, srv).run(args...)
+		assert.Equal(t, exitUsage, res.code, "%q: %s", args, res.stderr)
+		assert.Contains(t, res.stderr, "save it as .xlsx or CSV", "%q", args)
+		assert.Equal(t, 1, strings.Count(res.stderr, "\n"), "one line: %s", res.stderr)
+		assert.Empty(t, srv.Requests(), "nothing sent")
+	}
+}
+
+// TestImportWorkbookSheet: --sheet NAME imports that sheet's rows, and only them; a sheet the
+// workbook lacks is exit 2, naming the sheets it has.
+func TestImportWorkbookSheet(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	require.NoError(t, f.SetSheetRow("Sheet1", "A1", &[]any{"Name", "Phone"}))
+	require.NoError(t, f.SetSheetRow("Sheet1", "A2", &[]any{"Head Office", 254202222333}))
+	_, err := f.NewSheet("Nairobi Office")
+	require.NoError(t, err)
+	require.NoError(t, f.SetSheetRow("Nairobi Office", "A1", &[]any{"Full Name", "E-mail", "Mobile"}))
+	require.NoError(t, f.SetSheetRow("Nairobi Office", "A2", &[]any{"Wanjikũ Kamau", "w@acme.co.ke", 254712345678}))
+	require.NoError(t, f.SetSheetRow("Nairobi Office", "A3", &[]any{"Brian Otieno", "", "0722 000 111"}))
+	book := filepath.Join(t.TempDir(), "offices.xlsx")
+	require.NoError(t, f.SaveAs(book))
+
+	srv := newServer(t)
+	res := newCLI(t, srv).run("contacts", "import", book, "--sheet", "Nairobi Office", "--rate", "0")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Equal(t, "created 2, skipped 0 (duplicates 0, existing 0), failed 0", summaryLine(res.stderr))
+	assert.Equal(t, []person{{"Brian Otieno", "", "+254722000111", "", ""}, {"Wanjikũ Kamau", "w@acme.co.ke", "+254712345678", "", ""}},
+		people(srv.Contacts()), "that sheet's rows, and not the first sheet's")
+
+	srv.Reset()
+	res = newCLI(t, srv).run("contacts", "import", book, "--sheet", "Mombasa", "--rate", "0")
+	assert.Equal(t, exitUsage, res.code, res.stderr)
+	assert.Contains(t, res.stderr, `--sheet "Mombasa": no such sheet in the workbook (it has: Sheet1, Nairobi Office)`)
+	assert.Empty(t, srv.Requests(), "nothing sent")
+}

@@ -4,6 +4,7 @@
 // to test it locally. The commands a resource shares behave alike for every resource.
 //
 //	cashfin contacts create --name NAME [--email E] [--phone P] [--position P] [--company C]
+//	                        [--phone-region CC] [--keep-phones]
 //	cashfin contacts get ID
 //	cashfin contacts list [--page N] [--limit N] [--search S] [--all]
 //	cashfin contacts import FILE [--concurrency N] [--rate R | --plan PLAN [--redis URL]] [--skip-existing] [--dry-run]
@@ -13,10 +14,12 @@
 //	                        [--out FILE] [--excel-safe]
 //	cashfin customers create --name NAME --email EMAIL --phone PHONE --country COUNTRY --currency CODE
 //	                         [--company C] [--address A] [--city CITY] [--type TYPE]
+//	                         [--phone-region CC] [--keep-phones]
 //	cashfin customers get ID
 //	cashfin customers list [--page N] [--limit N] [--search S] [--all]
 //	cashfin customers update ID [--name NAME] [--email EMAIL] [--phone PHONE] [--country COUNTRY]
 //	                            [--currency CODE] [--company C] [--address A] [--city CITY] [--type TYPE]
+//	                            [--phone-region CC] [--keep-phones]
 //	cashfin customers import FILE [--concurrency N] [--rate R | --plan PLAN [--redis URL]] [--skip-existing] [--dry-run]
 //	                              [--errors OUT.csv] [--map COLUMN=FIELD]... [--encoding E] [--delimiter D]
 //	                              [--sheet NAME] [--phone-region CC] [--keep-phones] [--skipped FILE]

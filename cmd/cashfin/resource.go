@@ -47,25 +47,36 @@ func ptr(v bulk.Values, json string) *string {
 	return &s
 }
 
-// fieldSynopsis is the flags of create: required ones bare, the others in brackets.
+// phoneSynopsis is the flags that say how a phone number is sent (see phoneFlagsOn).
+const phoneSynopsis = "[--phone-region CC] [--keep-phones]"
+
+// fieldSynopsis is the flags of create: required ones bare, the others in brackets, then
+// phoneSynopsis.
 func (r *resource[T]) fieldSynopsis() string {
-	parts := make([]string, len(r.fields))
+	parts := make([]string, len(r.fields), len(r.fields)+1)
 	for i, f := range r.fields {
 		parts[i] = "--" + f.flag + " " + f.meta
 		if !f.required {
 			parts[i] = "[" + parts[i] + "]"
 		}
 	}
-	return wrap(parts)
+	return wrap(append(parts, phoneSynopsis))
 }
 
 // optionalFieldSynopsis is the flags of update: every one optional.
 func (r *resource[T]) optionalFieldSynopsis() string {
-	parts := make([]string, len(r.fields))
+	parts := make([]string, len(r.fields), len(r.fields)+1)
 	for i, f := range r.fields {
 		parts[i] = "[--" + f.flag + " " + f.meta + "]"
 	}
-	return wrap(parts)
+	return wrap(append(parts, phoneSynopsis))
+}
+
+// phoneFlagsOn registers --phone-region and --keep-phones on fs, into p: how an import, create
+// and update send phone numbers.
+func phoneFlagsOn(fs *flag.FlagSet, p *rows.Phones) {
+	fs.StringVar(&p.Region, "phone-region", rows.DefaultRegion, "the `region` of phone numbers written without a country code; they are sent in E.164 (+254712345678)")
+	fs.BoolVar(&p.KeepPhones, "keep-phones", false, "send phone numbers exactly as written: no check, no E.164")
 }
 
 // synopsisWidth is the widest a line of a command's arguments grows before it is continued

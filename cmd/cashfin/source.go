@@ -57,8 +57,10 @@ func (x *index) person(p bulk.Person) rows.Person {
 // Add remembers p as ref.
 func (x *index) Add(p bulk.Person, ref string) { x.ix.Add(x.person(p), ref) }
 
-// Find returns the ref of a person added earlier who is p, and why.
-func (x *index) Find(p bulk.Person) (string, string, bool) { return x.ix.Find(x.person(p)) }
+// Find returns the ref of a person added earlier who is p, and why; p is known as ref.
+func (x *index) Find(p bulk.Person, ref string) (string, string, bool) {
+	return x.ix.Find(x.person(p), ref)
+}
 
 // Key is p's Idempotency-Key for resource.
 func (x *index) Key(resource string, p bulk.Person) string { return x.ix.Key(resource, x.person(p)) }

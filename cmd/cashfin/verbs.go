@@ -6,6 +6,7 @@ import (
 
 	"github.com/cashfin-go/cashfin"
 	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/bulk"
+	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/rows"
 	"github.com/cashfin-go/cashfin/cmd/cashfin/internal/term"
 )
 
@@ -16,6 +17,8 @@ func createCommand[T any](r *resource[T]) *command {
 	return &command{group: r.Name, name: "create", synopsis: r.fieldSynopsis(), format: "json",
 		flags: func(fs *flag.FlagSet) runFunc {
 			given := r.fieldFlags(fs, true)
+			var phones rows.Phones
+			phoneFlagsOn(fs, &phones)
 			return func(ctx context.Context, a *app, in *invocation) error {
 				if err := noArgs(in, " (the fields are flags: --name, --email, ...)"); err != nil {
 					return err
@@ -24,7 +27,7 @@ func createCommand[T any](r *resource[T]) *command {
 				if missing := r.missing(v); len(missing) > 0 {
 					return usagef("%s: %s %s required", in.cmd.title(), andList(missing), plural(len(missing), "is", "are"))
 				}
-				if err := r.tidyValues(in, v); err != nil {
+				if err := r.tidyValues(in, v, phones); err != nil {
 					return err
 				}
 				return writeOne(ctx, a, in, r, func(ctx context.Context, c *cashfin.Client) (*T, error) {
@@ -55,6 +58,8 @@ func updateCommand[T any](r *resource[T]) *command {
 	return &command{group: r.Name, name: "update", synopsis: "ID " + r.optionalFieldSynopsis(), format: "json",
 		flags: func(fs *flag.FlagSet) runFunc {
 			given := r.fieldFlags(fs, false)
+			var phones rows.Phones
+			phoneFlagsOn(fs, &phones)
 			return func(ctx context.Context, a *app, in *invocation) error {
 				if len(in.args) != 1 {
 					return usagef("%s: want exactly one %s ID", in.cmd.title(), r.One)
@@ -63,7 +68,7 @@ func updateCommand[T any](r *resource[T]) *command {
 				if len(v) == 0 {
 					return usagef("%s: nothing to change: give at least one of %s", in.cmd.title(), r.flagList())
 				}
-				if err := r.tidyValues(in, v); err != nil {
+				if err := r.tidyValues(in, v, phones); err != nil {
 					return err
 				}
 				return writeOne(ctx, a, in, r, func(ctx context.Context, c *cashfin.Client) (*T, error) {
@@ -87,9 +92,20 @@ func writeOne[T any](ctx context.Context, a *app, in *invocation, r *resource[T]
 	return term.WriteRecord(a.stdout, in.common.format, a.terminal(a.stdout), r.detail, rec)
 }
 
-// tidyValues writes v as the API spells it (a customer's type in any case), or is a usage
-// error saying why it cannot.
-func (r *resource[T]) tidyValues(in *invocation, v bulk.Values) error {
+// tidyValues writes v as the API spells it (the phone as an import sends it, under phones; a
+// customer's type in any case), or is a usage error saying why it cannot, with the reason an
+// import gives a row.
+func (r *resource[T]) tidyValues(in *invocation, v bulk.Values, phones rows.Phones) error {
+	if why := phones.Check(); why != "" {
+		return usagef("%s: %s", in.cmd.title(), why)
+	}
+	if p, ok := v[rows.FieldPhone]; ok {
+		sent, err := phones.Send(p)
+		if err != nil {
+			return usagef("%s: %v", in.cmd.title(), err)
+		}
+		v[rows.FieldPhone] = sent
+	}
 	if r.tidy == nil {
 		return nil
 	}

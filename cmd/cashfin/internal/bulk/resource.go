@@ -51,10 +51,11 @@ func PersonOf(v Values) Person {
 
 // Index finds the people already met: rows earlier in the file, records on the server. Find
 // returns the reference given to Add for the same person, and why they are the same ("same
-// email", "same name and phone"). Key is a row's Idempotency-Key, from the person's identity,
+// email", "same name and phone"); ref is how p is known ("line 4"), for a reason that names it
+// when p taught the person found an email. Key is a row's Idempotency-Key, from the person's identity,
 // distinct for each person the rules cannot tell apart.
 type Index interface {
 	Add(p Person, ref string)
-	Find(p Person) (ref, why string, ok bool)
+	Find(p Person, ref string) (found, why string, ok bool)
 	Key(resource string, p Person) string
 }

@@ -64,17 +64,18 @@ func (c *classifier[T]) classify(r *Row) *row {
 		return out
 	}
 	out.person = PersonOf(r.Values)
+	line := fmt.Sprintf("line %d", r.Line)
 	if c.existing != nil {
-		if ref, why, ok := c.existing.Find(out.person); ok {
+		if ref, why, ok := c.existing.Find(out.person, line); ok {
 			out.state, out.reason = stateExisting, fmt.Sprintf("same person as %s on the server (%s)", ref, why)
 			return out
 		}
 	}
-	if ref, why, ok := c.file.Find(out.person); ok {
+	if ref, why, ok := c.file.Find(out.person, line); ok {
 		out.state, out.reason = stateDuplicate, fmt.Sprintf("same person as %s (%s)", ref, why)
 		return out
 	}
-	c.file.Add(out.person, fmt.Sprintf("line %d", r.Line))
+	c.file.Add(out.person, line)
 	out.key = c.file.Key(c.res.Name, out.person)
 	return out
 }

@@ -52,7 +52,7 @@ func ExampleIndex() {
 		{Name: "RECEPTION", Phone: "+254 20 2345678"},
 		{Name: "G. Muthoni", Email: " Grace@ACME.co.ke"},
 	} {
-		if ref, reason, ok := seen.Find(p); ok {
+		if ref, reason, ok := seen.Find(p, "a row"); ok {
 			fmt.Printf("%s: same person as %s (%s)\n", p.Name, ref, reason)
 		} else {
 			fmt.Printf("%s: a new person\n", p.Name)

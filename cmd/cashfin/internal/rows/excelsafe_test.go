@@ -33,7 +33,7 @@ func TestExcelSafeExportImportsBack(t *testing.T) {
 	in := "\ufeffname,email,phone\r\n" +
 		"'=Wanjikũ,w@x.co,\"=\"\"0712345678\"\"\"\r\n" +
 		"Otieno,o@x.co,'+254722000111\r\n"
-	_, rows := readString(t, "export.csv", in, Options{KeepPhones: true})
+	_, rows := readString(t, "export.csv", in, Options{Phones: Phones{KeepPhones: true}})
 	require.Len(t, rows, 2)
 	assert.Equal(t, []string{"=Wanjikũ", "w@x.co", "0712345678", "", ""}, rows[0].Values)
 	assert.Equal(t, "+254722000111", rows[1].Get("phone"))

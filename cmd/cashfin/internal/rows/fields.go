@@ -29,22 +29,13 @@ type Field struct {
 
 // Options say how to read a file and what to make of its rows.
 type Options struct {
-	Fields     []Field  // what a row carries; Row.Values follows this order
-	Encoding   string   // "" (UTF-8, or UTF-16 by its byte-order mark), windows-1252, latin1, utf-16...
-	Delimiter  rune     // CSV delimiter; 0 finds it from the header line
-	Map        []string // the --map flags in their order: "COLUMN=FIELD", or "COLUMN=" to ignore a column
-	Sheet      string   // the workbook sheet to read; "" is the first
-	Region     string   // region of phone numbers without a country code; "" is DefaultRegion
-	KeepPhones bool     // keep phone numbers exactly as written (trimmed): no parsing, no E.164
-	KeepBlank  bool     // pass rows of blank cells to Each's callback too, marked Row.Blank
-}
-
-// region is the phone region the options name.
-func (o *Options) region() string {
-	if o.Region == "" {
-		return DefaultRegion
-	}
-	return strings.ToUpper(o.Region)
+	Fields    []Field  // what a row carries; Row.Values follows this order
+	Encoding  string   // "" (UTF-8, or UTF-16 by its byte-order mark), windows-1252, latin1, utf-16...
+	Delimiter rune     // CSV delimiter; 0 finds it from the header line
+	Map       []string // the --map flags in their order: "COLUMN=FIELD", or "COLUMN=" to ignore a column
+	Sheet     string   // the workbook sheet to read; "" is the first
+	Phones             // how phone numbers are sent
+	KeepBlank bool     // pass rows of blank cells to Each's callback too, marked Row.Blank
 }
 
 // commonAliases are header spellings known for common field names, as Key writes them.

@@ -17,7 +17,7 @@ func fuzzRead(t *testing.T, name string, data []byte) (*Source, []*Row, error) {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	src, err := Open(path, nil, Options{Fields: contactFields(), KeepPhones: true})
+	src, err := Open(path, nil, Options{Fields: contactFields(), Phones: Phones{KeepPhones: true}})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -38,40 +38,44 @@ func people(s string) []Person {
 }
 
 // keptPerson is a person an importer sends (one not found among those before), and the email a
-// later row taught it when it had none.
+// later row taught it when it had none, and that row.
 type keptPerson struct {
 	Person
 	id    identity
 	email string
+	by    string
 }
 
 // modelFind is Index.Find written out over a list, as an importer walks a file: a person with an
 // email is whoever has that email, own or taught, else the person without one of the same name
 // and phone who has not been taught another (who is taught this one); a person without an email
-// is the first of the same name and phone.
-func modelFind(kept []keptPerson, p Person) (int, bool) {
+// is the first of the same name and phone. The reason names the row that taught an email.
+func modelFind(kept []keptPerson, p Person, ref string) (int, string, bool) {
 	id := p.identity()
 	samePhone := func(k keptPerson) bool { return id.namePhone() && k.id.name == id.name && k.id.phone == id.phone }
 	if id.email != "" {
 		for i, k := range kept {
-			if k.id.email == id.email || k.email == id.email {
-				return i, true
+			switch {
+			case k.id.email == id.email:
+				return i, SameEmail, true
+			case k.email == id.email:
+				return i, "same email as " + k.by + ", found to be them by name and phone", true
 			}
 		}
 		for i, k := range kept {
 			if k.id.email == "" && k.email == "" && samePhone(k) {
-				kept[i].email = id.email
-				return i, true
+				kept[i].email, kept[i].by = id.email, ref
+				return i, SameNameAndPhone, true
 			}
 		}
-		return -1, false
+		return -1, "", false
 	}
 	for i, k := range kept {
 		if samePhone(k) {
-			return i, true
+			return i, SameNameAndPhone, true
 		}
 	}
-	return -1, false
+	return -1, "", false
 }
 
 func FuzzIdentity(f *testing.F) {
@@ -103,11 +107,12 @@ func FuzzIdentity(f *testing.F) {
 				require.Equal(t, ab, ba, "SamePerson is symmetric: %+v %+v", p, ps[j])
 				require.Equal(t, bruteSame(p, ps[j]), ab, "SamePerson follows the rules: %+v %+v", p, ps[j])
 			}
-			ref, _, found := ix.Find(p)
-			want, wantFound := modelFind(kept, p)
+			ref, reason, found := ix.Find(p, fmt.Sprint("row ", i))
+			want, wantReason, wantFound := modelFind(kept, p, fmt.Sprint("row ", i))
 			require.Equal(t, wantFound, found, "Index agrees with the model: %+v among %+v", p, kept)
 			if found {
 				require.Equal(t, fmt.Sprint(want), ref, "the person found: %+v among %+v", p, kept)
+				require.Equal(t, wantReason, reason, "why: %+v among %+v", p, kept)
 				continue
 			}
 			ix.Add(p, fmt.Sprint(len(kept)))

@@ -81,6 +81,7 @@ type Index struct {
 	byNP      map[uint64]int32   // rule (b): everyone with a name and phone, by both
 	byNPNoEml map[uint64]int32   // rule (b): those of them without an email
 	moreNoEml map[uint64][]int32 // and the others after the first (several records on a server)
+	taughtBy  map[uint64]string  // emails in byEmail that Find learned: the ref of the person who taught each
 	keyCount  map[uint64]int32   // Key: how many people without an identity had each key
 
 	last   Person   // the person identified last: an importer asks Find, Add and Key of one row
@@ -99,7 +100,7 @@ func (ix *Index) init() {
 	if ix.byEmail == nil {
 		ix.seed = maphash.MakeSeed()
 		ix.byEmail, ix.byNP, ix.byNPNoEml, ix.keyCount = map[uint64]int32{}, map[uint64]int32{}, map[uint64]int32{}, map[uint64]int32{}
-		ix.moreNoEml = map[uint64][]int32{}
+		ix.moreNoEml, ix.taughtBy = map[uint64][]int32{}, map[uint64]string{}
 	}
 }
 
@@ -146,29 +147,32 @@ func (ix *Index) Add(p Person, ref string) {
 }
 
 // Find returns the ref of a person added earlier who is the same person as p, and why ("same
-// email", "same name and phone").
+// email", "same name and phone"). ref is how p is known (a line), should p teach its email.
 //
 // Find learns from what it finds: when p has an email and is found, by rule (b), the same as a
-// person without one, that person is known by p's email from then on. A later person with
+// person without one, that person is known by p's email from then on; a later person found so
+// is said to have the "same email as" ref, "found to be them by name and phone", since the
+// person found never had it. A later person with
 // another email on the same name and phone is then someone else, as they are from p; without
 // that, rows B (no email), A (email x), C (email y) on one name and phone would drop C as B,
 // though A and C are two people by rule (a). Of several people without an email on one name and
 // phone (records on a server), each is given the first email found so, in turn.
-func (ix *Index) Find(p Person) (ref, reason string, ok bool) {
+func (ix *Index) Find(p Person, ref string) (found, reason string, ok bool) {
 	ix.init()
 	id := ix.identity(p)
 	var n int32
 	switch {
 	case id.email != "":
-		if n, ok = ix.byEmail[ix.hash(id.email)]; ok {
-			return ix.refs[n], SameEmail, true
+		e := ix.hash(id.email)
+		if n, ok = ix.byEmail[e]; ok {
+			return ix.refs[n], ix.emailReason(e), true
 		}
 		if !id.namePhone() {
 			return "", "", false
 		}
 		k := ix.hash(id.name, id.phone)
 		if n, ok = ix.byNPNoEml[k]; ok { // (b): the other lacks an email; now it has p's
-			ix.learn(k, n, id.email)
+			ix.learn(k, n, e, ref)
 		}
 	case id.namePhone():
 		n, ok = ix.byNP[ix.hash(id.name, id.phone)] // (b): p lacks an email
@@ -179,9 +183,19 @@ func (ix *Index) Find(p Person) (ref, reason string, ok bool) {
 	return ix.refs[n], SameNameAndPhone, true
 }
 
+// emailReason is why a person with the email hashed e is the one found by it: SameEmail, or,
+// for an email learned from another person, who taught it.
+func (ix *Index) emailReason(e uint64) string {
+	if by, ok := ix.taughtBy[e]; ok {
+		return SameEmail + " as " + by + ", found to be them by name and phone"
+	}
+	return SameEmail
+}
+
 // learn gives the person n, found without an email under the name and phone key k, the email
-// e: the next person without an email under k, if any, is the one found from then on.
-func (ix *Index) learn(k uint64, n int32, e string) {
+// hashed e, taught by the person known as by: the next person without an email under k, if any,
+// is the one found from then on.
+func (ix *Index) learn(k uint64, n int32, e uint64, by string) {
 	if more := ix.moreNoEml[k]; len(more) > 0 {
 		ix.byNPNoEml[k] = more[0]
 		if ix.moreNoEml[k] = more[1:]; len(more) == 1 {
@@ -190,7 +204,7 @@ func (ix *Index) learn(k uint64, n int32, e string) {
 	} else {
 		delete(ix.byNPNoEml, k)
 	}
-	ix.byEmail[ix.hash(e)] = n
+	ix.byEmail[e], ix.taughtBy[e] = n, by
 }
 
 // Len is how many people the index holds by at least one key.

@@ -18,7 +18,7 @@ func BenchmarkIndex(b *testing.B) {
 	for b.Loop() {
 		var ix Index
 		for i, p := range people {
-			if _, _, ok := ix.Find(p); !ok {
+			if _, _, ok := ix.Find(p, ""); !ok {
 				ix.Add(p, fmt.Sprint(i))
 			}
 			ix.Key("contacts", p)

@@ -24,7 +24,7 @@ func duplicates(rows []*Row) map[int]string {
 	var ix Index
 	out := map[int]string{}
 	for _, r := range rows {
-		if ref, reason, ok := ix.Find(r.Person()); ok {
+		if ref, reason, ok := ix.Find(r.Person(), fmt.Sprintf("line %d", r.Line)); ok {
 			out[r.Line] = fmt.Sprintf("same person as %s (%s)", ref, reason)
 			continue
 		}
@@ -85,9 +85,9 @@ func TestIndexAgainstExistingRecords(t *testing.T) {
 	var ix Index
 	ix.Add(Person{Name: "Grace Muthoni", Email: "grace@acme.co.ke", Phone: "+254202345678"}, "6571a0c1")
 	ix.Add(Person{Name: "Reception", Phone: "+254202345678"}, "6571a0c2")
-	ref, reason, ok := ix.Find(Person{Name: "Peter Kamau", Email: "peter@acme.co.ke", Phone: "020 2345678"})
+	ref, reason, ok := ix.Find(Person{Name: "Peter Kamau", Email: "peter@acme.co.ke", Phone: "020 2345678"}, "line 2")
 	assert.False(t, ok, "a shared phone with another email: %s %s", ref, reason)
-	ref, reason, ok = ix.Find(Person{Name: "reception", Email: "desk@acme.co.ke", Phone: "020 2345678"})
+	ref, reason, ok = ix.Find(Person{Name: "reception", Email: "desk@acme.co.ke", Phone: "020 2345678"}, "line 3")
 	assert.True(t, ok)
 	assert.Equal(t, "6571a0c2", ref)
 	assert.Equal(t, SameNameAndPhone, reason)
@@ -172,14 +172,15 @@ func TestTransitiveRowsNeverDropAPerson(t *testing.T) {
 	t.Run("against the server", func(t *testing.T) {
 		var ix Index
 		ix.Add(Person{Name: "Ann Otieno", Phone: "+254712345678"}, "6571a0c1") // B on the server
-		ref, _, ok := ix.Find(Person{Name: "Ann Otieno", Email: "ann@x.co", Phone: "0712345678"})
+		ref, _, ok := ix.Find(Person{Name: "Ann Otieno", Email: "ann@x.co", Phone: "0712345678"}, "line 2")
 		require.True(t, ok)
 		assert.Equal(t, "6571a0c1", ref)
-		_, _, ok = ix.Find(Person{Name: "Ann Otieno", Email: "ann.o@y.co", Phone: "0712345678"})
+		_, _, ok = ix.Find(Person{Name: "Ann Otieno", Email: "ann.o@y.co", Phone: "0712345678"}, "line 3")
 		assert.False(t, ok, "the server's record is Ann of ann@x.co; Ann of ann.o@y.co is someone else")
-		ref, _, ok = ix.Find(Person{Name: "Ann Otieno", Email: "ANN@x.co"})
+		ref, reason, ok := ix.Find(Person{Name: "Ann Otieno", Email: "ANN@x.co"}, "line 4")
 		assert.True(t, ok, "and ann@x.co is that record from then on")
 		assert.Equal(t, "6571a0c1", ref)
+		assert.Equal(t, "same email as line 2, found to be them by name and phone", reason, "the record never had that email: line 2 gave it")
 	})
 }
 
@@ -192,7 +193,7 @@ func TestTwoServerRecordsWithoutEmailOnOneNameAndPhone(t *testing.T) {
 	ix.Add(Person{Name: "Ann Otieno", Phone: "+254712345678"}, "6571a0c1")
 	ix.Add(Person{Name: "ann otieno", Phone: "0712 345 678"}, "6571a0c2")
 	found := func(email string) string {
-		ref, _, ok := ix.Find(Person{Name: "Ann Otieno", Email: email, Phone: "0712345678"})
+		ref, _, ok := ix.Find(Person{Name: "Ann Otieno", Email: email, Phone: "0712345678"}, "a row of "+email)
 		if !ok {
 			return ""
 		}

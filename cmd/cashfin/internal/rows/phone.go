@@ -15,6 +15,38 @@ var scientific = regexp.MustCompile(`^[0-9]+([.,][0-9]+)?[eE][+-]?[0-9]+$`)
 // twoNumbers splits a cell that holds several numbers: "0712 345 684 / 0733 111 222".
 var twoNumbers = regexp.MustCompile(`\s*(?:[/,;|&\n]|\s(?:or|and)\s)\s*`)
 
+// Phones say how phone numbers are sent: an import's rows, and a command's --phone flag.
+type Phones struct {
+	Region     string // region of phone numbers without a country code; "" is DefaultRegion
+	KeepPhones bool   // keep phone numbers exactly as written (trimmed): no parsing, no E.164
+}
+
+// region is the phone region p names.
+func (p Phones) region() string {
+	if p.Region == "" {
+		return DefaultRegion
+	}
+	return strings.ToUpper(p.Region)
+}
+
+// Check says what is wrong with p itself (a region libphonenumber does not know), or "".
+func (p Phones) Check() string {
+	if !p.KeepPhones && phonenumbers.GetCountryCodeForRegion(p.region()) == 0 {
+		return fmt.Sprintf("--phone-region %q: not a region libphonenumber knows: want a two-letter code, such as KE, UG, TZ or NG", p.Region)
+	}
+	return ""
+}
+
+// Send is the phone v as it is sent: trimmed, then, unless p.KeepPhones, parsed under p's region
+// and written in E.164 (see ParsePhone, whose error it returns). "" stays "".
+func (p Phones) Send(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" || p.KeepPhones {
+		return v, nil
+	}
+	return ParsePhone(v, p.region())
+}
+
 // ParsePhone reads v as one phone number, under region when it has no country code, and writes
 // it in E.164 (+254712345678). It refuses, saying why, a number in scientific notation (a
 // spreadsheet rounded it: its digits are lost), a value with letters, several numbers in one

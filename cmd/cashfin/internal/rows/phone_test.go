@@ -50,14 +50,14 @@ func TestPhoneErrorsFailTheRowNotTheFile(t *testing.T) {
 }
 
 func TestKeepPhones(t *testing.T) {
-	_, rows := readString(t, "in.csv", "name,phone\nAnn, 0712 345 678 \nBen,call me\n", Options{KeepPhones: true})
+	_, rows := readString(t, "in.csv", "name,phone\nAnn, 0712 345 678 \nBen,call me\n", Options{Phones: Phones{KeepPhones: true}})
 	assert.Equal(t, "0712 345 678", rows[0].Get("phone"), "exactly as written, trimmed")
 	assert.Equal(t, "call me", rows[1].Get("phone"))
 	assert.Empty(t, rows[1].Err)
 }
 
 func TestPhoneRegionOption(t *testing.T) {
-	_, rows := readString(t, "in.csv", "name,phone\nAda,0803 123 4567\n", Options{Region: "ng"})
+	_, rows := readString(t, "in.csv", "name,phone\nAda,0803 123 4567\n", Options{Phones: Phones{Region: "ng"}})
 	assert.Equal(t, "+2348031234567", rows[0].Get("phone"))
 	assert.Equal(t, "NG", rows[0].Person().Region)
 }
@@ -71,7 +71,7 @@ func TestNormalizePhone(t *testing.T) {
 }
 
 func TestUnknownRegionReportedWithTheOtherProblems(t *testing.T) {
-	err := openErr(t, "in.csv", "email\nx@y.co\n", Options{Region: "XX"})
+	err := openErr(t, "in.csv", "email\nx@y.co\n", Options{Phones: Phones{Region: "XX"}})
 	assert.Len(t, err.Problems, 2, "%q", err.Problems)
 	assert.Contains(t, err.Error(), `--phone-region "XX": not a region`)
 	assert.Contains(t, err.Error(), "no name column")

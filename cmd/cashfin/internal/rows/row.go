@@ -72,12 +72,12 @@ func (s *Source) finish(r *Row) {
 	if i := s.schema.email; i >= 0 && r.Values[i] != "" && !ValidEmail(r.Values[i]) {
 		problems = append(problems, fmt.Sprintf("malformed email %q", r.Values[i]))
 	}
-	if i := s.schema.phone; i >= 0 && r.Values[i] != "" && !s.opts.KeepPhones {
-		e164, err := ParsePhone(r.Values[i], r.region)
+	if i := s.schema.phone; i >= 0 {
+		sent, err := s.opts.Phones.Send(r.Values[i])
 		if err != nil {
 			problems = append(problems, err.Error())
 		} else {
-			r.Values[i] = e164
+			r.Values[i] = sent
 		}
 	}
 	r.Err = strings.Join(problems, "; ")

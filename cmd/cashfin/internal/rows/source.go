@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/encoding"
 )
 
@@ -74,8 +73,8 @@ func Open(name string, stdin io.Reader, opts Options) (*Source, error) {
 	src := &Source{opts: opts, schema: newSchema(opts.Fields), path: name, label: name}
 	var problems []string
 	src.maps = src.schema.parseMaps(opts.Map, &problems)
-	if !opts.KeepPhones && phonenumbers.GetCountryCodeForRegion(opts.region()) == 0 {
-		problems = append(problems, fmt.Sprintf("--phone-region %q: not a region libphonenumber knows: want a two-letter code, such as KE, UG, TZ or NG", opts.Region))
+	if why := opts.Phones.Check(); why != "" {
+		problems = append(problems, why)
 	}
 	if name == "-" {
 		path, err := spool(stdin)

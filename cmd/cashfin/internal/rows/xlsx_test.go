@@ -59,7 +59,7 @@ func TestXLSXRecognisedByContentFirstSheet(t *testing.T) {
 }
 
 func TestXLSXNumbersComeOutAsTyped(t *testing.T) {
-	_, rows := readAll(t, workbook(t), Options{Fields: Fields("name", "phone"), Map: []string{"Email=", "Joined=", "Last Call="}, KeepPhones: true})
+	_, rows := readAll(t, workbook(t), Options{Fields: Fields("name", "phone"), Map: []string{"Email=", "Joined=", "Last Call="}, Phones: Phones{KeepPhones: true}})
 	assert.Equal(t, "254712345678", rows[0].Get("phone"), "never 2.54712E+11, whatever the cell's format")
 	assert.Equal(t, "254722000111", rows[1].Get("phone"))
 	assert.Equal(t, "254712345678", rows[0].Cells[1])
