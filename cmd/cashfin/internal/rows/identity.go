@@ -152,11 +152,11 @@ func (ix *Index) Add(p Person, ref string) {
 // Find learns from what it finds: when p has an email and is found, by rule (b), the same as a
 // person without one, that person is known by p's email from then on; a later person found so
 // is said to have the "same email as" ref, "found to be them by name and phone", since the
-// person found never had it. A later person with
-// another email on the same name and phone is then someone else, as they are from p; without
-// that, rows B (no email), A (email x), C (email y) on one name and phone would drop C as B,
-// though A and C are two people by rule (a). Of several people without an email on one name and
-// phone (records on a server), each is given the first email found so, in turn.
+// person found never had it. A later person with another email on the same name and phone is
+// then someone else, as they are from p; without that, rows B (no email), A (email x), C (email
+// y) on one name and phone would drop C as B, though A and C are two people by rule (a). Of
+// several people without an email on one name and phone (records on a server), each is given
+// the first email found so, in turn.
 func (ix *Index) Find(p Person, ref string) (found, reason string, ok bool) {
 	ix.init()
 	id := ix.identity(p)
