@@ -190,7 +190,6 @@ func demoCustomers(n int) []cashfin.Customer {
 	return out
 }
 
-// mix is splitmix64's finaliser: a fixed, well-spread hash of i.
 // phone is a mobile number of c drawn from h, in E.164: a valid one, as libphonenumber (and so
 // the CLI's import) knows the country's numbers, so that an export of the demo account imports
 // into another as it is. A draw that is not valid (some prefixes hold few numbers) is drawn
@@ -205,6 +204,7 @@ func (c country) phone(h uint64) string {
 	}
 }
 
+// mix is splitmix64's finaliser: a fixed, well-spread hash of x.
 func mix(x uint64) uint64 {
 	x += 0x9e3779b97f4a7c15
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
