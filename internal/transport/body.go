@@ -54,24 +54,24 @@ func (b *bufferingTransport) RoundTrip(req *http.Request) (*http.Response, error
 	return b.roundTrip(req, st)
 }
 
-// roundTrip runs one attempt and reads its body whole. When the body breaks off, the answer's
-// header goes to st (the call's state, if any) as brokenHeader: the server answered, and counted
-// the request, so its rate-limit window must be heard even though the attempt failed.
+// roundTrip runs one attempt and reads its body whole. When the body is too large or breaks off,
+// the answer's header goes to st (the call's state, if any) as unreadHeader: the server answered,
+// and counted the request, so its rate-limit window must be heard even though the attempt failed.
 func (b *bufferingTransport) roundTrip(req *http.Request, st *attempt) (*http.Response, error) {
 	resp, err := b.base.RoundTrip(req)
 	if err != nil {
 		return nil, err
 	}
-	if resp.ContentLength > b.limit {
-		resp.Body.Close()
-		return nil, &tooLargeError{StatusCode: resp.StatusCode, Header: resp.Header, Limit: b.limit}
+	var data []byte
+	tooLarge := resp.ContentLength > b.limit // then the body is not read at all
+	if !tooLarge {
+		data, tooLarge, err = readBody(resp.Body, resp.ContentLength, b.limit)
 	}
-	data, tooLarge, err := readBody(resp.Body, resp.ContentLength, b.limit)
 	resp.Body.Close()
+	if (err != nil || tooLarge) && st != nil {
+		st.unreadHeader = resp.Header
+	}
 	if err != nil {
-		if st != nil {
-			st.brokenHeader = resp.Header
-		}
 		return nil, err
 	}
 	if tooLarge {

@@ -82,10 +82,7 @@ func (p *policy) observeWindow(st *attempt, resp *http.Response, err error) {
 	case resp != nil:
 		h = resp.Header
 	case err != nil:
-		if h = tooLargeHeader(err); h == nil {
-			h = st.brokenHeader
-		}
-		if h == nil {
+		if h = st.unreadHeader; h == nil {
 			return
 		}
 	default:
@@ -94,17 +91,6 @@ func (p *policy) observeWindow(st *attempt, resp *http.Response, err error) {
 	if rl, ok := p.window.observe(h); ok && p.observe != nil {
 		p.observe(rl)
 	}
-}
-
-// tooLargeHeader is the header of a response whose body was too large to read, when err says
-// that; nil otherwise. (Apart from observeWindow, so that its target's allocation is paid only on
-// an error.)
-func tooLargeHeader(err error) http.Header {
-	var tl *tooLargeError
-	if errors.As(err, &tl) {
-		return tl.Header
-	}
-	return nil
 }
 
 // decide says whether attempt n (1-based) of a call with settings c should be retried, and after

@@ -421,7 +421,7 @@ func startAttempt(_ retryablehttp.Logger, req *http.Request, n int) {
 	}
 	st.n = n + 1
 	st.start = time.Now()
-	st.brokenHeader = nil
+	st.unreadHeader = nil
 	switch {
 	case st.body == nil:
 	case len(st.body) == 0:
@@ -445,9 +445,9 @@ type attempt struct {
 	start        time.Time
 	abandoned    error // why a due retry was not made; see Response.Abandoned
 	lastStatus   int   // the status of the latest attempt's response; 0 for a transport error
-	// brokenHeader is the header of the latest attempt's answer when its body broke off (a
-	// transport error, after the server had answered and counted the request); nil otherwise.
-	brokenHeader http.Header
+	// unreadHeader is the header of the latest attempt's answer when its body was too large or
+	// broke off (the server had answered, and counted the request); nil otherwise.
+	unreadHeader http.Header
 
 	// The call's request and response, allocated with the state (see newRequest).
 	body  []byte
