@@ -87,7 +87,6 @@ var customers = &resource[cashfin.Customer]{
 	detail:   customerColumns,
 	imported: []string{"name", "email", "phone", "country", "currency", "company", "address", "city", "type"},
 	defaults: []string{"country", "currency"},
-	tidy:     customerValues,
 	get: func(ctx context.Context, c *cashfin.Client, id string, opts ...cashfin.CallOption) (*cashfin.Customer, error) {
 		return c.Customers.Get(ctx, id, opts...)
 	},

@@ -116,12 +116,12 @@ func checkImportFlags[T any](name string, r *resource[T], fl *importFlags, delim
 	return rest[0], nil
 }
 
-// tidyDefaults checks the defaults given by flag as a row's values are checked.
+// tidyDefaults checks the defaults given by flag as a row's values are checked (Resource.Check).
 func tidyDefaults[T any](r *resource[T], v bulk.Values) string {
-	if r.tidy == nil {
+	if r.Check == nil {
 		return ""
 	}
-	return r.tidy(v)
+	return r.Check(v)
 }
 
 // sameFile reports whether the paths a and b name the same file (b need not exist).

@@ -20,11 +20,10 @@ import (
 // written once over a resource; a resource is one of these values.
 type resource[T any] struct {
 	*bulk.Resource[T]
-	fields   []field                    // what create (and update) set, as flags
-	detail   []term.Column[T]           // the fields of one record (get, create, update)
-	imported []string                   // the fields an import reads, in output order
-	defaults []string                   // fields an import may default from a flag of the same name (--country)
-	tidy     func(v bulk.Values) string // writes values as the API spells them (a type in any case), or says why it cannot; nil for none
+	fields   []field          // what create (and update) set, as flags
+	detail   []term.Column[T] // the fields of one record (get, create, update)
+	imported []string         // the fields an import reads, in output order
+	defaults []string         // fields an import may default from a flag of the same name (--country)
 
 	get       func(ctx context.Context, c *cashfin.Client, id string, opts ...cashfin.CallOption) (*T, error)
 	update    func(ctx context.Context, c *cashfin.Client, id string, v bulk.Values, opts ...cashfin.CallOption) (*T, error) // nil: no update verb

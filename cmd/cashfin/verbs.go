@@ -106,10 +106,10 @@ func (r *resource[T]) tidyValues(in *invocation, v bulk.Values, phones rows.Phon
 		}
 		v[rows.FieldPhone] = sent
 	}
-	if r.tidy == nil {
+	if r.Check == nil {
 		return nil
 	}
-	if why := r.tidy(v); why != "" {
+	if why := r.Check(v); why != "" {
 		return usagef("%s: --%s", in.cmd.title(), why)
 	}
 	return nil
