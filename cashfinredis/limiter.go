@@ -161,10 +161,10 @@ func (l *Limiter) try(ctx context.Context) (wait time.Duration, now time.Time, e
 
 // Observe tells the limiter the window a Cashfin response reported. A window reported exhausted
 // (Remaining 0 as the server sent it, and a Reset in the future on the Redis server's clock; see
-// cashfin.RateLimit.Exhausted) holds every process's Wait until it resets: it is stored in Redis under the key, and expires then. A Reset further ahead than
-// cashfin.MaxWindowWait, which no plan's window is, is ignored, as NewPlanLimiter's Observe
-// ignores it (the client refuses such a window itself). Anything else is ignored too. A Redis
-// failure is logged as Wait's are.
+// cashfin.RateLimit.Exhausted) holds every process's Wait until it resets: it is stored in Redis
+// under the key, and expires then. A Reset further ahead than cashfin.MaxWindowWait, which no
+// plan's window is, is ignored, as NewPlanLimiter's Observe ignores it (the client refuses such a
+// window itself). Anything else is ignored too. A Redis failure is logged as Wait's are.
 func (l *Limiter) Observe(rl cashfin.RateLimit) {
 	// Exhausted at the zero time: Remaining 0 as the server sent it (not a missing or garbled
 	// header) and a reset given; whether the reset is still ahead is judged on Redis's clock.
